@@ -1,0 +1,10 @@
+/**
+ * Every `ip2` command, listed once. Each area exports its own array from commands/<area>.ts;
+ * add one import and one spread line here for a new area.
+ */
+import type { Command } from './command.ts';
+import { identityCommands } from './commands/identity.ts';
+
+export const commands: readonly Command[] = [
+  ...identityCommands,
+];
