@@ -11,10 +11,11 @@ import type { CryptoPort } from './port.ts';
 import { createNodeCrypto } from './node-adapter.ts';
 import { createNobleCrypto } from './noble-adapter.ts';
 
-let shared: CryptoPort | undefined;
-
-/** The process-wide default adapter (node:crypto). `IP2_CRYPTO=noble` selects the reference. */
-export function defaultCrypto(): CryptoPort {
-  shared ??= process.env['IP2_CRYPTO'] === 'noble' ? createNobleCrypto() : createNodeCrypto();
-  return shared;
+/**
+ * A new default adapter: node:crypto, or the noble reference when `IP2_CRYPTO=noble` in `env`.
+ * Call it once in the composition root and pass the port down; each call makes a fresh
+ * instance (with its own key caches), there is no process-wide singleton.
+ */
+export function defaultCrypto(env: NodeJS.ProcessEnv = process.env): CryptoPort {
+  return env['IP2_CRYPTO'] === 'noble' ? createNobleCrypto() : createNodeCrypto();
 }
