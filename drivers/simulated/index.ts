@@ -1,0 +1,2 @@
+export { createSimulatedDriver, seededRandom } from './simulated.ts';
+export type { SimulatedDriver, SimulatedFaults, SimulatedOptions } from './simulated.ts';
