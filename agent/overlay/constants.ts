@@ -1,0 +1,81 @@
+/**
+ * Constants of the overlay's link layer and netDb. Each cites the spec it follows; deliberate
+ * deviations from I2P are marked "IP2:". Noise references are to the Noise Protocol Framework,
+ * revision 34 (2018-07-11).
+ */
+
+/** Noise rev 34 §8 and §12: the protocol name hashed into the initial `h`. */
+export const NOISE_PROTOCOL_NAME = 'Noise_XK_25519_ChaChaPoly_SHA256';
+/** Noise rev 34 §4.1: DHLEN for Curve25519. */
+export const DHLEN = 32;
+/** Noise rev 34 §4.3: HASHLEN for SHA-256. */
+export const HASHLEN = 32;
+/** Noise rev 34 §5.1 / RFC 8439 §2.8: Poly1305 tag length. */
+export const TAGLEN = 16;
+/** Noise rev 34 §3: every Noise message is at most 65535 bytes. */
+export const NOISE_MAX_MESSAGE = 65535;
+/**
+ * Noise rev 34 §5.1: n = 2^64-1 is reserved. IP2: we stop at 2^53-1 (JavaScript's safe integer
+ * ceiling), far beyond any link lifetime, and tear the link down rather than wrap.
+ */
+export const NOISE_MAX_NONCE = Number.MAX_SAFE_INTEGER;
+
+/** IP2 prologue label (PROTOCOL.md § Overlay links): ASCII, followed by netId u32 ‖ version u8. */
+export const PROLOGUE_LABEL = 'IP2 link';
+/** Link protocol version carried in the prologue. */
+export const LINK_VERSION = 1;
+/** i2pd `netid`: the main I2P network is 2; IP2's main network is 1, test networks pick others. */
+export const MAIN_NET_ID = 1;
+
+/**
+ * Link frame: `len u16 ‖ AEAD(blocks)` (research/overlay.md §5.2, after NTCP2 `ntcp2.rst`
+ * "Data Phase"). The u16 caps a frame at 65535 bytes of ciphertext including the 16-byte tag.
+ */
+export const FRAME_HEADER_LEN = 2;
+export const MAX_FRAME_LEN = 65535;
+/** IP2 default cap below the u16 ceiling: a Pi need not buffer 64 KiB per peer. */
+export const DEFAULT_MAX_FRAME_LEN = 16 * 1024;
+/** Block header: type u8 ‖ len u16 (NTCP2 `ntcp2.rst` "Data Phase" block format). */
+export const BLOCK_HEADER_LEN = 3;
+
+/** Block types. NTCP2 numbers where a counterpart exists (`ntcp2.rst`), IP2 numbers otherwise. */
+export const BLOCK = {
+  /** NTCP2 type 0: DateTime, u32 seconds since the epoch. */
+  dateTime: 0,
+  /** NTCP2 type 2: RouterInfo (here a COSE_Sign1, PROTOCOL.md). */
+  routerInfo: 2,
+  /** NTCP2 type 3 carries I2NP; IP2 carries one CBOR netDb/overlay message. */
+  message: 3,
+  /** NTCP2 type 4: Termination, reason u8. */
+  termination: 4,
+  /** NTCP2 type 254: Padding, must be the last block. */
+  padding: 254,
+} as const;
+
+/** NTCP2 §"Data Phase": messages 1 and 2 carry a timestamp; reject skew beyond ±60 s. */
+export const MAX_CLOCK_SKEW_MS = 60_000;
+/** `ntcp2.rst`: a handshake replay cache must live at least 2×D, where D is the allowed skew. */
+export const REPLAY_WINDOW_MS = 2 * MAX_CLOCK_SKEW_MS;
+/** Bound on the replay cache (entries), so a flood of handshakes cannot grow memory. */
+export const REPLAY_CACHE_MAX = 4096;
+/** i2pd NTCP2 `NTCP2_ESTABLISH_TIMEOUT` is 10 s. */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** i2pd NTCP2 `NTCP2_TERMINATION_TIMEOUT` is 120 s of idleness. */
+export const IDLE_TIMEOUT_MS = 120_000;
+/** Pi defaults (research/overlay.md §5.6): links in total and inbound per remote IP. */
+export const DEFAULT_MAX_LINKS = 64;
+export const DEFAULT_MAX_LINKS_PER_IP = 4;
+/** Per-peer frame rate token bucket: burst and refill per second. */
+export const DEFAULT_FRAME_BURST = 200;
+export const DEFAULT_FRAMES_PER_SECOND = 100;
+/** Padding added to each frame: uniform in [0, MAX_PADDING] bytes (NTCP2 recommends random). */
+export const MAX_PADDING = 32;
+
+/** Termination reasons (subset of NTCP2 `ntcp2.rst` "Termination" reason codes). */
+export const TERMINATION = {
+  normal: 0,
+  idleTimeout: 2,
+  aeadFailure: 4,
+  frameError: 8,
+  rateLimited: 9,
+} as const;
