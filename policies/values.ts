@@ -1,0 +1,94 @@
+/**
+ * Runtime values of the Cedar subset (Cedar reference § Data types): Bool as boolean, Long as
+ * bigint (64-bit range enforced by the operators), String as string, and entity, set and record
+ * objects. Sets are de-duplicated when built and compared structurally, ignoring order.
+ */
+export class EntityValue {
+  /** Canonical text `Type::"id"`, unique per entity; the key of the entity store. */
+  readonly key: string;
+
+  constructor(readonly type: string, readonly id: string) {
+    this.key = `${type}::${JSON.stringify(id)}`;
+  }
+}
+
+export class SetValue {
+  readonly items: readonly Value[];
+  /** Keys of the primitive and entity members, for fast membership tests. */
+  private readonly simple: ReadonlySet<string>;
+
+  constructor(items: readonly Value[]) {
+    const simple = new Set<string>();
+    const out: Value[] = [];
+    for (const v of items) {
+      const k = simpleKey(v);
+      if (k !== undefined) {
+        if (simple.has(k)) continue;
+        simple.add(k);
+      } else if (out.some((o) => valueEquals(o, v))) {
+        continue;
+      }
+      out.push(v);
+    }
+    this.items = out;
+    this.simple = simple;
+  }
+
+  has(v: Value): boolean {
+    const k = simpleKey(v);
+    return k !== undefined ? this.simple.has(k) : this.items.some((o) => valueEquals(o, v));
+  }
+}
+
+export class RecordValue {
+  constructor(readonly fields: ReadonlyMap<string, Value>) {}
+}
+
+export type Value = boolean | bigint | string | EntityValue | SetValue | RecordValue;
+
+function simpleKey(v: Value): string | undefined {
+  switch (typeof v) {
+    case 'boolean': return v ? 'b1' : 'b0';
+    case 'bigint': return `l${v}`;
+    case 'string': return `s${v}`;
+    default: return v instanceof EntityValue ? `e${v.key}` : undefined;
+  }
+}
+
+/** Cedar `==`: values of different types are unequal (never an error). */
+export function valueEquals(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object') return false;
+  if (a instanceof EntityValue) return b instanceof EntityValue && a.key === b.key;
+  if (a instanceof SetValue) {
+    return b instanceof SetValue && a.items.length === b.items.length && a.items.every((x) => b.has(x));
+  }
+  if (!(b instanceof RecordValue) || a.fields.size !== b.fields.size) return false;
+  for (const [k, v] of a.fields) {
+    const w = b.fields.get(k);
+    if (w === undefined || !valueEquals(v, w)) return false;
+  }
+  return true;
+}
+
+export function typeName(v: Value): string {
+  switch (typeof v) {
+    case 'boolean': return 'Bool';
+    case 'bigint': return 'Long';
+    case 'string': return 'String';
+    default: return v instanceof EntityValue ? 'Entity' : v instanceof SetValue ? 'Set' : 'Record';
+  }
+}
+
+/** Short text of a value for explanations, in Cedar syntax. */
+export function showValue(v: Value): string {
+  switch (typeof v) {
+    case 'boolean': return String(v);
+    case 'bigint': return v.toString();
+    case 'string': return JSON.stringify(v);
+    default:
+      if (v instanceof EntityValue) return v.key;
+      if (v instanceof SetValue) return `[${v.items.map(showValue).join(', ')}]`;
+      return `{${[...v.fields].map(([k, x]) => `${JSON.stringify(k)}: ${showValue(x)}`).join(', ')}}`;
+  }
+}
