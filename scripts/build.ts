@@ -1,0 +1,64 @@
+/**
+ * `npm run build`: one file, dist/ip2.js, runnable as `node dist/ip2.js` with Node ≥ 20 and
+ * nothing else installed. Native addons (serialport's bindings, cbor-x's optional extractor)
+ * stay external and are loaded only when a driver needs them. Fails above the size gate
+ * (DESIGN.md §10: 1 MiB minified for the whole agent) and prints the size by package from
+ * esbuild's metafile so that growth is visible in every build.
+ */
+import { build, type Metafile } from 'esbuild';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+
+export const SIZE_GATE = 1024 * 1024;
+/** Native or optional packages that must not be inlined. */
+const EXTERNAL = ['serialport', '@serialport/*', 'cbor-extract', 'onoff', 'epoll', 'i2c-bus', '@cedar-policy/*'];
+
+const result = await build({
+  entryPoints: ['agent/cli/ip2.ts'],
+  outfile: 'dist/ip2.js',
+  bundle: true,
+  minify: true,
+  platform: 'node',
+  target: 'node20',
+  // CommonJS so that `node dist/ip2.js` runs wherever the file is copied, with no package.json
+  // beside it; `import.meta.url` is mapped to the bundle's own file URL.
+  format: 'cjs',
+  define: { 'import.meta.url': '__ip2_import_meta_url' },
+  sourcemap: false,
+  metafile: true,
+  legalComments: 'none',
+  external: EXTERNAL,
+  banner: { js: "const __ip2_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+});
+
+await chmod('dist/ip2.js', 0o755);
+const out = result.metafile.outputs['dist/ip2.js'];
+if (out === undefined) throw new Error('esbuild produced no dist/ip2.js');
+const byPackage = sizeByPackage(result.metafile);
+await mkdir('dist', { recursive: true });
+await writeFile('dist/meta.json', JSON.stringify(result.metafile));
+
+const rows = [...byPackage].sort((a, b) => b[1] - a[1]);
+process.stdout.write(`dist/ip2.js: ${kib(out.bytes)} (gate ${kib(SIZE_GATE)})\n`);
+for (const [pkg, bytes] of rows) process.stdout.write(`  ${pkg.padEnd(32)} ${kib(bytes).padStart(10)}\n`);
+if (out.bytes > SIZE_GATE) {
+  process.stderr.write(`build: the bundle is ${kib(out.bytes)}, over the ${kib(SIZE_GATE)} gate\n`);
+  process.exit(1);
+}
+
+/** Bytes in the output by source package (`ip2-agent/<top folder>` for our own code). */
+function sizeByPackage(meta: Metafile): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const output of Object.values(meta.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+      const key = m?.[1] ?? `ip2-agent/${input.split('/')[0] ?? input}`;
+      sizes.set(key, (sizes.get(key) ?? 0) + bytesInOutput);
+    }
+  }
+  return sizes;
+}
+
+function kib(n: number): string {
+  return `${(n / 1024).toFixed(1)} KiB`;
+}
