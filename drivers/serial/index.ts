@@ -1,0 +1,3 @@
+export type { ByteLink, LinkOpener, LinkOptions } from './port.ts';
+export { serialPortOpener } from './serialport.ts';
+export { createMemoryLinkPair, type MemoryLinkOptions } from './memory.ts';
