@@ -26,8 +26,12 @@ export const CHACHA_KEY_LENGTH = 32;
 export const CHACHA_NONCE_LENGTH = 12;
 export const POLY1305_TAG_LENGTH = 16;
 export const CHACHA_BLOCK_LENGTH = 64;
-/** RFC 8439 §2.4: the block counter is 32 bits; a message may not wrap it. */
-export const CHACHA_MAX_COUNTER = 0xffffffff;
+/**
+ * RFC 8439 §2.4: the block counter is 32 bits and a message may not wrap it. Deliberate
+ * deviation: the last value, 2³² − 1, is never used (noble refuses it as its wrap guard), so
+ * both adapters accept counters in [0, 2³² − 2] and at most 2³² − 1 − counter blocks.
+ */
+export const CHACHA_MAX_COUNTER = 0xfffffffe;
 
 /** FIPS 180-4 §1: SHA-256 digest, 32 bytes. RFC 5869 §2.3: HKDF output L ≤ 255 × HashLen. */
 export const SHA256_LENGTH = 32;

@@ -42,21 +42,10 @@ export function toLowS(sig: Uint8Array): Uint8Array {
   return out;
 }
 
-/** n − s of a raw r ‖ s signature: the other, equally valid, signature (used by tests). */
-export function flipS(sig: Uint8Array): Uint8Array {
-  const out = Uint8Array.from(sig);
-  out.set(bigIntTo32(P256_ORDER - bytesToBigInt(sig.subarray(32, P256_SIGNATURE_LENGTH))), 32);
-  return out;
-}
-
-/** True when the raw signature's s is ≤ n/2. */
-export function isLowS(sig: Uint8Array): boolean {
-  return bytesToBigInt(sig.subarray(32, P256_SIGNATURE_LENGTH)) <= P256_HALF_ORDER;
-}
-
 /**
  * RFC 8439 §2.4: the 32-bit block counter must not wrap within one message. Throws a
- * RangeError for a counter outside [0, 2³² − 1] or when counter + blocks would exceed 2³².
+ * RangeError for a counter outside [0, 2³² − 2] or when the message would need the block
+ * counter 2³² − 1 or beyond (constants.ts `CHACHA_MAX_COUNTER`).
  */
 export function checkChaChaCounter(counter: number, dataLength: number): void {
   expectInteger('ChaCha20 counter', counter, 0, CHACHA_MAX_COUNTER);

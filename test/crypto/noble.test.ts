@@ -1,0 +1,4 @@
+import { createNobleCrypto } from '../../agent/crypto/noble-adapter.ts';
+import { runCryptoContract } from './contract.ts';
+
+runCryptoContract('noble', createNobleCrypto);
