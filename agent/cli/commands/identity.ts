@@ -47,9 +47,10 @@ const didResolve: Command = {
   path: ['did', 'resolve'],
   usage: 'DID',
   summary: 'print the W3C DID document of a did:key (Ed25519 or P-256)',
-  async run(inv) {
+  run(inv) {
     const did = onePositional(inv, 'DID');
     printJson(inv, resolveDidKey(did, defaultCrypto()));
+    return Promise.resolve();
   },
 };
 
