@@ -71,9 +71,14 @@ export function encodeFrame(sealed: Uint8Array): Uint8Array {
  */
 export class FrameReader {
   #buf = new Uint8Array(0);
-  readonly #max: number;
+  #max = MAX_FRAME_LEN;
 
   constructor(maxFrameLen: number) {
+    this.setMaxFrameLen(maxFrameLen);
+  }
+
+  /** Changes the limit for frames whose header is not yet read (after a handshake). */
+  setMaxFrameLen(maxFrameLen: number): void {
     if (!Number.isInteger(maxFrameLen) || maxFrameLen < TAGLEN || maxFrameLen > MAX_FRAME_LEN) {
       throw new RangeError(`maxFrameLen must be in [${TAGLEN}, ${MAX_FRAME_LEN}]`);
     }
