@@ -32,6 +32,8 @@ export interface ApplyOptions {
   /** Continue after the last journaled operation (default true). False starts over. */
   readonly resume?: boolean;
   readonly onProgress?: (p: ApplyProgress) => void;
+  /** Called once the source is verified and the journal read, before the first operation runs. */
+  readonly onStart?: (s: { readonly resumedAt: number; readonly opCount: number }) => void;
   readonly fs?: DeltaFs;
 }
 
@@ -71,6 +73,7 @@ export async function applyDelta(opts: ApplyOptions): Promise<ApplyResult> {
     const out = await openOrIo(fs, opts.outPath, last === undefined ? 'create' : 'update');
     files.push(out);
     const startIndex = last === undefined ? 0 : last.index + 1;
+    opts.onStart?.({ resumedAt: startIndex, opCount: header.opCount });
     await runOps({ header, reader, old, out, journal, startIndex, targetOffset: last?.targetEnd ?? 0, onProgress: opts.onProgress });
     await finishTarget(out, header);
     await journal.close();
