@@ -238,7 +238,11 @@ function nodeAead(): ChaCha20Poly1305 {
       checkAead(key, nonce, plaintext, aad);
       const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: POLY1305_TAG_LENGTH });
       c.setAAD(aad, { plaintextLength: plaintext.length });
-      return own(Buffer.concat([c.update(plaintext), c.final(), c.getAuthTag()]));
+      const out = new Uint8Array(plaintext.length + POLY1305_TAG_LENGTH);
+      out.set(c.update(plaintext));
+      c.final(); // a stream cipher: final() only computes the tag and returns no bytes
+      out.set(c.getAuthTag(), plaintext.length);
+      return out;
     },
     open(key, nonce, sealed, aad = new Uint8Array(0)) {
       checkAead(key, nonce, sealed, aad);
@@ -270,9 +274,11 @@ function nodeChaCha20(key: Uint8Array, nonce: Uint8Array, counter: number, data:
   expectLength('ChaCha20 nonce', nonce, CHACHA_NONCE_LENGTH);
   expectBytes('data', data);
   checkChaChaCounter(counter, data.length);
-  const iv = Buffer.alloc(16);
+  const iv = Buffer.allocUnsafe(16); // every byte written below
   iv.writeUInt32LE(counter, 0);
   iv.set(nonce, 4);
   const c = createCipheriv('chacha20', key, iv);
-  return own(Buffer.concat([c.update(data), c.final()]));
+  const out = c.update(data);
+  c.final(); // a stream cipher: no buffered bytes remain
+  return own(out);
 }
