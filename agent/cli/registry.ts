@@ -4,7 +4,9 @@
  */
 import type { Command } from './command.ts';
 import { identityCommands } from './commands/identity.ts';
+import { fwCommands } from './commands/fw.ts';
 
 export const commands: readonly Command[] = [
   ...identityCommands,
+  ...fwCommands,
 ];
