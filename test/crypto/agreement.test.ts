@@ -26,7 +26,7 @@ function outcome(fn: () => Uint8Array): string {
   }
 }
 
-describe('node and noble adapters agree', () => {
+describe('node and noble agree: hashes and key derivation', () => {
   it('SHA-256 over random parts, HMAC-SHA-256 with keys shorter and longer than a block', () => {
     fc.assert(
       fc.property(fc.array(bytes(0, 300), { maxLength: 4 }), bytes(0, 200), bytes(0, 300), (parts, key, data) => {
@@ -46,6 +46,9 @@ describe('node and noble adapters agree', () => {
     );
   });
 
+});
+
+describe('node and noble agree: Ed25519 and X25519', () => {
   it('Ed25519 public keys and signatures are identical and cross-verify; tampered ones fail in both', () => {
     fc.assert(
       fc.property(key32, bytes(0, 200), fc.nat(511), (seed, msg, bit) => {
@@ -86,6 +89,9 @@ describe('node and noble adapters agree', () => {
     );
   });
 
+});
+
+describe('node and noble agree: ChaCha20 and ChaCha20-Poly1305', () => {
   it('ChaCha20-Poly1305 seal is identical and each opens the other', () => {
     fc.assert(
       fc.property(key32, bytes(12, 12), bytes(0, 2100), bytes(0, 64), (key, nonce, pt, aad) => {
@@ -108,6 +114,9 @@ describe('node and noble adapters agree', () => {
     );
   });
 
+});
+
+describe('node and noble agree: P-256', () => {
   it('P-256 public keys match; signatures (and their high-S twins) cross-verify; both are low-S', () => {
     const scalar = key32.filter((d) => {
       const v = BigInt('0x' + toHex(d));

@@ -18,12 +18,30 @@ function compressedOf(x: bigint, odd: boolean): Uint8Array {
   return hex((odd ? '03' : '02') + x.toString(16).padStart(64, '0'));
 }
 
-export function p256Contract(c: CryptoPort): void {
+interface Fixture {
+  readonly v: P256Vectors;
+  readonly d: Uint8Array;
+  readonly compressed: Uint8Array;
+  readonly uncompressed: Uint8Array;
+}
+
+function fixture(): Fixture {
   const v = loadVectors<P256Vectors>('rfc6979-p256.json');
-  const d = hex(v.privateKey);
   const yOdd = (BigInt('0x' + v.uy) & 1n) === 1n;
-  const compressed = hex((yOdd ? '03' : '02') + v.ux);
-  const uncompressed = hex('04' + v.ux + v.uy);
+  return {
+    v,
+    d: hex(v.privateKey),
+    compressed: hex((yOdd ? '03' : '02') + v.ux),
+    uncompressed: hex('04' + v.ux + v.uy),
+  };
+}
+
+export function p256Contract(c: CryptoPort): void {
+  p256Signatures(c, fixture());
+  p256Points(c, fixture());
+}
+
+function p256Signatures(c: CryptoPort, { v, d, compressed, uncompressed }: Fixture): void {
 
   it('P-256 RFC 6979 A.2.5: public key from x, decompress to (Ux, Uy)', () => {
     expect(toHex(c.p256.publicKey(d))).toBe(toHex(compressed));
@@ -63,6 +81,9 @@ export function p256Contract(c: CryptoPort): void {
       expect(c.p256.verify(compressed, msg, bad)).toBe(false);
     }
   });
+}
+
+function p256Points(c: CryptoPort, { v, compressed, uncompressed }: Fixture): void {
   it('P-256 points not on the curve: decompress throws INVALID_POINT, verify is false', () => {
     const x = firstXOffCurve();
     const sig = hex(v.signatures[0]!.r + v.signatures[0]!.s);
