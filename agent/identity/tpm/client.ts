@@ -182,9 +182,14 @@ export class TpmClient {
  */
 export async function withFlushed<T>(tpm: TpmClient, handle: Promise<number> | number, body: (h: number) => Promise<T>): Promise<T> {
   const h = await handle;
+  let value: T;
   try {
-    return await body(h);
-  } finally {
-    await tpm.flushContext(h);
+    value = await body(h);
+  } catch (err) {
+    // The body's error is the one worth reporting; a flush failing after it would only hide it.
+    await tpm.flushContext(h).catch(() => undefined);
+    throw err;
   }
+  await tpm.flushContext(h);
+  return value;
 }

@@ -5,7 +5,7 @@
  */
 import { PCR_SELECT_SIZE, TPM_ALG, TPM_ECC_NIST_P256, TPMA_OBJECT } from './constants.ts';
 import { TpmError } from './errors.ts';
-import { Reader, Writer } from './marshal.ts';
+import { type Reader, Writer } from './marshal.ts';
 
 export interface PcrSelection {
   readonly hash: number;

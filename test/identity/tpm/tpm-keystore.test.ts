@@ -48,7 +48,7 @@ describe.runIf(run)('tpm key store against swtpm', () => {
   });
 
   let did = '';
-  let publicKey = new Uint8Array(0);
+  let publicKey: Uint8Array = new Uint8Array(0);
 
   it('creates and persists a P-256 key, signs low-S, verifies with node:crypto, leaks no transient objects', async () => {
     const ks = await createTpmKeyStore(await openTpm(tcp()), { handle: DEFAULT_KEY_HANDLE, create: true });
