@@ -185,7 +185,9 @@ describe('client over the fake transport', () => {
       respond: (cmd) => (new DataView(cmd.buffer, cmd.byteOffset).getUint32(6) === 0x173 ? response(0, readPublicBody()) : response(0x921)),
     });
     const ks = await createTpmKeyStore(await openTpm({ transport }), { handle: 0x81010002, create: false });
-    await expect(ks.sign(new Uint8Array(1))).rejects.toMatchObject({ code: 'TPM_RC_LOCKOUT', message: expect.stringContaining('TPM2_Sign failed: TPM_RC_LOCKOUT') });
+    const err: unknown = await ks.sign(new Uint8Array(1)).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'TPM_RC_LOCKOUT', badInput: false });
+    expect((err as Error).message).toBe('TPM2_Sign failed: TPM_RC_LOCKOUT [0x921]');
     await ks.close();
   });
 
