@@ -79,3 +79,30 @@ export const TERMINATION = {
   frameError: 8,
   rateLimited: 9,
 } as const;
+
+/** IP2: a signed RouterInfo is at most 2 KiB (I2P RouterInfos are ~1 KB; bounded before decode). */
+export const MAX_ROUTERINFO_BYTES = 2048;
+/** At most this many addresses in one RouterInfo. */
+export const MAX_ROUTER_ADDRESSES = 4;
+/** I2P floodfills drop RouterInfos after ~1 h; a router republishes every 30 min (research §5.4). */
+export const ROUTERINFO_MAX_AGE_MS = 60 * 60_000;
+export const ROUTERINFO_REPUBLISH_MS = 30 * 60_000;
+/** i2pd keeps RouterInfos locally up to 27 h; the local store forgets entries older than this. */
+export const NETDB_LOCAL_MAX_AGE_MS = 27 * 60 * 60_000;
+/** Bound on stored RouterInfos. */
+export const NETDB_MAX_ENTRIES = 20_000;
+/** I2P: a floodfill floods a store to the 3 floodfills closest to the key. */
+export const FLOOD_REDUNDANCY = 3;
+/** I2P: lookups go to 2 floodfills in parallel, iterating. */
+export const LOOKUP_PARALLELISM = 2;
+/** Most rounds of an iterative lookup before giving up. */
+export const LOOKUP_MAX_ROUNDS = 8;
+/** Time to wait for one lookup reply. */
+export const LOOKUP_TIMEOUT_MS = 5_000;
+/** Closer floodfills returned in a search reply (I2P DatabaseSearchReply returns up to 3). */
+export const SEARCH_REPLY_PEERS = 3;
+/** i2pd reseeds below ~25 known routers. */
+export const MIN_KNOWN_ROUTERS = 25;
+/** Bound on a netDb CBOR message and on a seed bundle. */
+export const MAX_NETDB_MESSAGE = 8 * 1024;
+export const MAX_SEED_BUNDLE_BYTES = 1024 * 1024;

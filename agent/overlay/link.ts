@@ -303,5 +303,5 @@ export class Link {
 }
 
 export function isProtocolViolation(code: OverlayErrorCode): boolean {
-  return ['HANDSHAKE_FAILED', 'REPLAY', 'FRAME_MALFORMED', 'FRAME_TOO_LARGE', 'AEAD_FAILED', 'RATE_LIMITED', 'WRONG_NETWORK', 'ROUTERINFO_INVALID'].includes(code);
+  return ['HANDSHAKE_FAILED', 'REPLAY', 'CLOCK_SKEW', 'FRAME_MALFORMED', 'FRAME_TOO_LARGE', 'AEAD_FAILED', 'RATE_LIMITED', 'WRONG_NETWORK', 'ROUTERINFO_INVALID', 'ROUTERINFO_TOO_LARGE', 'MESSAGE_INVALID'].includes(code);
 }
