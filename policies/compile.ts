@@ -6,6 +6,7 @@ import type { ActionConstraint, HeadConstraint, Policy, PolicySet } from './ast.
 import { compileExpr } from './compile-expr.ts';
 import type { Eval } from './compile-expr.ts';
 import { entityIn } from './operators.ts';
+import { ancestorsOf } from './request.ts';
 import type { Request } from './request.ts';
 import { EntityValue } from './values.ts';
 
@@ -82,10 +83,10 @@ export function mergeSorted(a: readonly number[], b: readonly number[]): number[
 /** Indices of the policies that can apply to the request's action, in policy order. */
 export function candidates(c: CompiledPolicies, req: Request): readonly number[] {
   const base = c.byAction.get(req.action.key) ?? c.anyAction;
-  const ancestors = req.entities.get(req.action.key)?.ancestors;
-  if (ancestors === undefined || ancestors.size === 0) return base;
+  const parents = req.entities.get(req.action.key)?.parents;
+  if (parents === undefined || parents.length === 0) return base;
   let out = base;
-  for (const a of ancestors) {
+  for (const a of ancestorsOf(req.entities, req.action.key)) {
     const extra = c.byActionGroup.get(a);
     if (extra !== undefined) out = mergeSorted(out, extra);
   }

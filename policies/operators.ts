@@ -5,6 +5,7 @@
 import { LONG_MAX, LONG_MIN } from './constants.ts';
 import { PolicyEvalError } from './errors.ts';
 import type { PatternElem } from './ast.ts';
+import { isAncestor } from './request.ts';
 import type { Request } from './request.ts';
 import { EntityValue, RecordValue, SetValue, typeName } from './values.ts';
 import type { Value } from './values.ts';
@@ -41,7 +42,7 @@ export function checked(v: bigint, op: string): bigint {
 
 /** `a in b` for entities: true when a is b or b is an ancestor of a. */
 export function entityIn(a: EntityValue, b: EntityValue, req: Request): boolean {
-  return a.key === b.key || (req.entities.get(a.key)?.ancestors.has(b.key) ?? false);
+  return a.key === b.key || isAncestor(req.entities, a.key, b.key);
 }
 
 /** Cedar `in`: the right side is an entity or a set whose members must all be entities. */

@@ -11,8 +11,8 @@ import type { Value } from './values.ts';
 
 export interface EntityData {
   readonly attrs: ReadonlyMap<string, Value>;
-  /** Every ancestor key (transitive `parents`), not including the entity itself. */
-  readonly ancestors: ReadonlySet<string>;
+  /** Direct parents' keys; `isAncestor` follows them transitively. */
+  readonly parents: readonly string[];
 }
 
 export interface Request {
@@ -99,39 +99,67 @@ export function entitiesFromJson(x: unknown): ReadonlyMap<string, EntityData> {
     if (prior !== undefined && prior.json !== json) throw new PolicyRequestError(`${where}: duplicate entity ${uid.key}`);
     raw.set(uid.key, { attrs, parents, json });
   });
-  return closeHierarchy(raw);
+  return checkAcyclic(raw);
 }
 
-/** Transitive closure of `parents`; a cycle is an error, as in Cedar. Iterative, so deep chains are safe. */
-function closeHierarchy(raw: ReadonlyMap<string, RawEntity>): Map<string, EntityData> {
-  const done = new Map<string, Set<string>>();
-  const onPath = new Set<string>();
-  const visit = (root: string): void => {
+/** Rejects a cycle in `parents`, as Cedar does; iterative three-colour DFS, O(entities + edges). */
+function checkAcyclic(raw: ReadonlyMap<string, RawEntity>): Map<string, EntityData> {
+  const state = new Map<string, 1 | 2>();
+  for (const root of raw.keys()) {
+    if (state.has(root)) continue;
     const stack: Array<{ key: string; i: number }> = [{ key: root, i: 0 }];
-    onPath.add(root);
+    state.set(root, 1);
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
       const parents = raw.get(top.key)?.parents ?? [];
-      if (top.i < parents.length) {
-        const p = parents[top.i++]!;
-        if (onPath.has(p)) throw new PolicyRequestError(`entities: the parent hierarchy has a cycle through ${p}`);
-        if (!done.has(p)) { onPath.add(p); stack.push({ key: p, i: 0 }); }
+      if (top.i >= parents.length) {
+        state.set(top.key, 2);
+        stack.pop();
         continue;
       }
-      const anc = new Set<string>();
-      for (const p of parents) {
-        anc.add(p);
-        for (const a of done.get(p) ?? []) anc.add(a);
+      const p = parents[top.i++]!;
+      const s = state.get(p);
+      if (s === 1) throw new PolicyRequestError(`entities: the parent hierarchy has a cycle through ${p}`);
+      if (s === undefined) {
+        state.set(p, 1);
+        stack.push({ key: p, i: 0 });
       }
-      done.set(top.key, anc);
-      onPath.delete(top.key);
-      stack.pop();
     }
-  };
+  }
   const out = new Map<string, EntityData>();
-  for (const [key, e] of raw) {
-    if (!done.has(key)) visit(key);
-    out.set(key, { attrs: e.attrs, ancestors: done.get(key)! });
+  for (const [key, e] of raw) out.set(key, { attrs: e.attrs, parents: e.parents });
+  return out;
+}
+
+/**
+ * True when `ancestor` is reachable from `key` through `parents` (Cedar's transitive `in`).
+ * A walk per question instead of a stored closure, so memory stays linear in the request.
+ */
+export function isAncestor(entities: ReadonlyMap<string, EntityData>, key: string, ancestor: string): boolean {
+  const first = entities.get(key)?.parents;
+  if (first === undefined || first.length === 0) return false;
+  if (first.includes(ancestor)) return true;
+  const seen = new Set<string>([key]);
+  const todo = [...first];
+  while (todo.length > 0) {
+    const k = todo.pop()!;
+    if (k === ancestor) return true;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    for (const p of entities.get(k)?.parents ?? []) if (!seen.has(p)) todo.push(p);
+  }
+  return false;
+}
+
+/** Every ancestor of an entity (not including itself). */
+export function ancestorsOf(entities: ReadonlyMap<string, EntityData>, key: string): Set<string> {
+  const out = new Set<string>();
+  const todo = [...(entities.get(key)?.parents ?? [])];
+  while (todo.length > 0) {
+    const k = todo.pop()!;
+    if (out.has(k)) continue;
+    out.add(k);
+    todo.push(...(entities.get(k)?.parents ?? []));
   }
   return out;
 }

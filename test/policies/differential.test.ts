@@ -30,5 +30,5 @@ describe('differential against cedar-wasm', () => {
     expect(tally.decision).toBeGreaterThan(RUNS / 2);
     expect(tally.allow).toBeGreaterThan(RUNS / 20);
     expect(tally.errors).toBeGreaterThan(RUNS / 20);
-  });
+  }, SOAK ? 3_600_000 : 120_000);
 });
