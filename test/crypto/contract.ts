@@ -2,6 +2,7 @@
  * The crypto port's contract suite (port.ts), run against every adapter: standard vectors from
  * test/vectors/ (sources in its README) plus the refusals the contract promises.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CryptoPort } from '../../agent/crypto/port.ts';
 import type { ChaChaVectors, Ed25519Vectors, HashVectors, HkdfVectors, X25519Vectors } from './vectors.ts';
@@ -19,6 +20,28 @@ export function runCryptoContract(name: 'node' | 'noble', factory: () => CryptoP
     aeadContract(c);
     chachaContract(c);
     p256Contract(c);
+    totalityContract(c);
+  });
+}
+
+/** port.ts: verify returns a boolean for any signature bytes and any right-length key. */
+function totalityContract(c: CryptoPort): void {
+  const bytes = (min: number, max: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ minLength: min, maxLength: max });
+  it('verify never throws for arbitrary keys of the right length and arbitrary signature bytes', () => {
+    const p256Key = fc.oneof(
+      fc.tuple(fc.constantFrom(2, 3), bytes(32, 32)).map(([p, x]) => Uint8Array.from([p, ...x])),
+      bytes(33, 33),
+      bytes(65, 65),
+      fc.tuple(fc.constant(4), bytes(64, 64)).map(([p, xy]) => Uint8Array.from([p, ...xy])),
+    );
+    fc.assert(
+      fc.property(bytes(32, 32), p256Key, bytes(0, 80), bytes(0, 40), (edKey, pKey, sig, msg) => {
+        expect(typeof c.ed25519.verify(edKey, msg, sig)).toBe('boolean');
+        expect(typeof c.p256.verify(pKey, msg, sig)).toBe('boolean');
+        expect(c.p256.verify(pKey, msg, sig)).toBe(false);
+      }),
+      { numRuns: 150 },
+    );
   });
 }
 
