@@ -12,10 +12,11 @@
  *   homeassistant/status          HA's birth/will: `online` triggers a re-announce
  */
 import type { HealthState, Quality, Quantity } from '../../drivers/port.ts';
-import { ID_PATTERN, HA_STATUS_SUFFIX, PAYLOAD_OFFLINE, PAYLOAD_ONLINE } from './constants.ts';
+import { ID_PATTERN, HA_STATUS_SUFFIX } from './constants.ts';
 import { MqttError } from './errors.ts';
 
-export type Availability = typeof PAYLOAD_ONLINE | typeof PAYLOAD_OFFLINE;
+/** constants.ts PAYLOAD_ONLINE / PAYLOAD_OFFLINE. */
+export type Availability = 'online' | 'offline';
 
 export interface TopicConfig {
   readonly baseTopic: string;
@@ -42,7 +43,7 @@ export function checkId(id: string, what: string): string {
 /** A topic prefix: one or more levels, no wildcards, no empty level, no leading or trailing `/`. */
 export function checkTopicPrefix(prefix: string, what: string): string {
   const levels = prefix.split('/');
-  if (prefix.length === 0 || prefix.length > 200 || levels.some((l) => l.length === 0 || /[#+\u0000]/.test(l))) {
+  if (prefix.length === 0 || prefix.length > 200 || levels.some((l) => l.length === 0 || l.includes('#') || l.includes('+') || l.includes(String.fromCharCode(0)))) {
     throw new MqttError('BAD_CONFIG', `${what} ${JSON.stringify(prefix)} is not a valid topic prefix`);
   }
   return prefix;
