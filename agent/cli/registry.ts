@@ -5,8 +5,10 @@
 import type { Command } from './command.ts';
 import { identityCommands } from './commands/identity.ts';
 import { fwCommands } from './commands/fw.ts';
+import { tpmCommands } from './commands/tpm.ts';
 
 export const commands: readonly Command[] = [
   ...identityCommands,
   ...fwCommands,
+  ...tpmCommands,
 ];
