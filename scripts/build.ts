@@ -7,43 +7,61 @@
  */
 import { build, type Metafile } from 'esbuild';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 
 export const SIZE_GATE = 1024 * 1024;
 /** Native or optional packages that must not be inlined. */
 const EXTERNAL = ['serialport', '@serialport/*', 'cbor-extract', 'onoff', 'epoll', 'i2c-bus', '@cedar-policy/*'];
 
-const result = await build({
-  entryPoints: ['agent/cli/ip2.ts'],
-  outfile: 'dist/ip2.js',
-  bundle: true,
-  minify: true,
-  platform: 'node',
-  target: 'node20',
-  // CommonJS so that `node dist/ip2.js` runs wherever the file is copied, with no package.json
-  // beside it; `import.meta.url` is mapped to the bundle's own file URL.
-  format: 'cjs',
-  define: { 'import.meta.url': '__ip2_import_meta_url' },
-  sourcemap: false,
-  metafile: true,
-  legalComments: 'none',
-  external: EXTERNAL,
-  banner: { js: "const __ip2_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
-  logLevel: 'warning',
-});
+export interface BuildResult {
+  readonly path: string;
+  readonly bytes: number;
+  readonly byPackage: ReadonlyMap<string, number>;
+}
 
-await chmod('dist/ip2.js', 0o755);
-const out = result.metafile.outputs['dist/ip2.js'];
-if (out === undefined) throw new Error('esbuild produced no dist/ip2.js');
-const byPackage = sizeByPackage(result.metafile);
-await mkdir('dist', { recursive: true });
-await writeFile('dist/meta.json', JSON.stringify(result.metafile));
+/** Builds dist/ip2.js, prints the size report, and throws above the size gate. */
+export async function buildBundle(log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<BuildResult> {
+  const result = await build({
+    entryPoints: ['agent/cli/ip2.ts'],
+    outfile: 'dist/ip2.js',
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node20',
+    // CommonJS so that `node dist/ip2.js` runs wherever the file is copied, with no package.json
+    // beside it; `import.meta.url` is mapped to the bundle's own file URL.
+    format: 'cjs',
+    define: { 'import.meta.url': '__ip2_import_meta_url' },
+    sourcemap: false,
+    metafile: true,
+    legalComments: 'none',
+    external: EXTERNAL,
+    banner: { js: "const __ip2_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+    logLevel: 'warning',
+  });
 
-const rows = [...byPackage].sort((a, b) => b[1] - a[1]);
-process.stdout.write(`dist/ip2.js: ${kib(out.bytes)} (gate ${kib(SIZE_GATE)})\n`);
-for (const [pkg, bytes] of rows) process.stdout.write(`  ${pkg.padEnd(32)} ${kib(bytes).padStart(10)}\n`);
-if (out.bytes > SIZE_GATE) {
-  process.stderr.write(`build: the bundle is ${kib(out.bytes)}, over the ${kib(SIZE_GATE)} gate\n`);
-  process.exit(1);
+  await chmod('dist/ip2.js', 0o755);
+  const out = result.metafile.outputs['dist/ip2.js'];
+  if (out === undefined) throw new Error('esbuild produced no dist/ip2.js');
+  const byPackage = sizeByPackage(result.metafile);
+  await mkdir('dist', { recursive: true });
+  await writeFile('dist/meta.json', JSON.stringify(result.metafile));
+
+  const rows = [...byPackage].sort((a, b) => b[1] - a[1]);
+  process.stdout.write(`dist/ip2.js: ${kib(out.bytes)} (gate ${kib(SIZE_GATE)})\n`);
+  for (const [pkg, bytes] of rows) process.stdout.write(`  ${pkg.padEnd(32)} ${kib(bytes).padStart(10)}\n`);
+  if (out.bytes > SIZE_GATE) {
+    process.stderr.write(`build: the bundle is ${kib(out.bytes)}, over the ${kib(SIZE_GATE)} gate\n`);
+    throw new Error(`the bundle is ${kib(out.bytes)}, over the ${kib(SIZE_GATE)} gate`);
+  }
+  return { path: 'dist/ip2.js', bytes: out.bytes, byPackage };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await buildBundle().catch((err: unknown) => {
+    process.stderr.write(`build: ${(err as Error).message}\n`);
+    process.exit(1);
+  });
 }
 
 /** Bytes in the output by source package (`ip2-agent/<top folder>` for our own code). */
