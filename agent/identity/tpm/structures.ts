@@ -66,7 +66,9 @@ export function writePublic(w: Writer, t: PublicTemplate): void {
   }
   const base = A.fixedTPM | A.fixedParent | A.sensitiveDataOrigin | A.userWithAuth;
   if (t.kind === 'storage-primary') {
-    w.u16(TPM_ALG.ECC).u16(TPM_ALG.SHA256).u32(base | A.noDA | A.restricted | A.decrypt).tpm2b(new Uint8Array(0));
+    // Same template as tpm2-tools' `tpm2_createprimary -C o -g sha256 -G ecc256:aes128cfb`, so it
+    // derives the same primary key (cross-checked in test/identity/tpm).
+    w.u16(TPM_ALG.ECC).u16(TPM_ALG.SHA256).u32(base | A.restricted | A.decrypt).tpm2b(new Uint8Array(0));
     w.u16(TPM_ALG.AES).u16(128).u16(TPM_ALG.CFB).u16(TPM_ALG.NULL);
   } else {
     w.u16(TPM_ALG.ECC).u16(TPM_ALG.SHA256).u32(base | A.sign).tpm2b(new Uint8Array(0));

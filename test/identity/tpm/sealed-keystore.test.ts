@@ -1,9 +1,10 @@
-import { stat, readFile, readdir } from 'node:fs/promises';
+import { stat, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeCrypto } from '../../../agent/crypto/index.ts';
 import { createSealedKeyStore, getHandles, openTpm, pcrExtend, pcrRead, tpmNvCounter, TpmError } from '../../../agent/identity/tpm/index.ts';
-import { REAL, requireSwtpm, startSwtpm, type Swtpm } from './swtpm.ts';
+import { didKeyFromPublicKey } from '../../../agent/identity/didkey.ts';
+import { REAL, requireSwtpm, startSwtpm, tpm2, tpm2ToolsAvailable, type Swtpm } from './swtpm.ts';
 
 const run = requireSwtpm();
 
@@ -50,6 +51,25 @@ describe.runIf(run)('sealed key store and NV counter against swtpm', () => {
     expect(await getHandles(tpm, 0x80)).toEqual([]); // transient objects
     expect(await getHandles(tpm, 0x03)).toEqual([]); // policy sessions
     await ks.close();
+  });
+
+  it.runIf(tpm2ToolsAvailable() || REAL)('tpm2-tools loads our sealed blob under its own primary and unseals the same seed', async () => {
+    const blob = JSON.parse(await readFile(join(sw.dir, 'seed.sealed'), 'utf8')) as { public: string; private: string };
+    const tpm2b = (b64: string): Buffer => {
+      const body = Buffer.from(b64, 'base64');
+      return Buffer.concat([Buffer.from([body.length >> 8, body.length & 0xff]), body]);
+    };
+    await writeFile(join(sw.dir, 's.pub'), tpm2b(blob.public));
+    await writeFile(join(sw.dir, 's.priv'), tpm2b(blob.private));
+    const at = (f: string): string => join(sw.dir, f);
+    tpm2('tpm2_createprimary', ['-C', 'o', '-g', 'sha256', '-G', 'ecc256:aes128cfb', '-c', at('p.ctx')], sw.tcti);
+    tpm2('tpm2_flushcontext', ['-t'], sw.tcti);
+    tpm2('tpm2_load', ['-C', at('p.ctx'), '-u', at('s.pub'), '-r', at('s.priv'), '-c', at('s.ctx')], sw.tcti);
+    tpm2('tpm2_flushcontext', ['-t'], sw.tcti);
+    tpm2('tpm2_unseal', ['-c', at('s.ctx'), '-p', 'pcr:sha256:7,16', '-o', at('seed.bin')], sw.tcti);
+    tpm2('tpm2_flushcontext', ['-t'], sw.tcti);
+    const seed = new Uint8Array(await readFile(at('seed.bin')));
+    expect(didKeyFromPublicKey('Ed25519', crypto.ed25519.publicKey(seed))).toBe(did);
   });
 
   it('refuses to unseal after PCR_Extend, with SEALED_PCR_MISMATCH, and still flushes', async () => {
