@@ -100,13 +100,18 @@ function actionText(a: ActionConstraint): string {
 export function formatExplanation(e: Explanation): string {
   const d = e.decision;
   const lines: string[] = [];
-  const why = d.determining.length === 0 ? 'no policy allowed it (default deny)' : `decided by ${d.determining.join(', ')}`;
+  const named = (id: string): string => {
+    const n = e.policies.find((p) => p.id === id)?.name;
+    return n === undefined ? id : `${id} "${n}"`;
+  };
+  const why = d.determining.length === 0 ? 'no policy allows it (default deny)' : `decided by ${d.determining.map(named).join(', ')}`;
   lines.push(`Decision: ${d.decision.toUpperCase()}, ${why}.`);
+  for (const err of d.errors) lines.push(`(policy ${named(err.policy)} could not be evaluated: ${err.message})`);
   for (const p of e.policies) {
     const title = `${p.id}${p.name === undefined ? '' : ` "${p.name}"`} (${p.effect})`;
     const miss = p.scope.find((s) => !s.matched);
     if (miss !== undefined) {
-      lines.push(`- ${title}: does not apply, the request does not match "${miss.constraint}".`);
+      lines.push(`- ${title}: does not apply, it is only about \`${miss.constraint}\`.`);
       continue;
     }
     lines.push(`- ${title}: applies to this request (${p.scope.map((s) => s.constraint).join(', ')}).`);

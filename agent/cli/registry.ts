@@ -6,9 +6,11 @@ import type { Command } from './command.ts';
 import { identityCommands } from './commands/identity.ts';
 import { fwCommands } from './commands/fw.ts';
 import { tpmCommands } from './commands/tpm.ts';
+import { policyCommands } from './commands/policy.ts';
 
 export const commands: readonly Command[] = [
   ...identityCommands,
   ...fwCommands,
   ...tpmCommands,
+  ...policyCommands,
 ];

@@ -87,8 +87,8 @@ describe('loadPolicyDir', () => {
       '/p/notes.txt': 'not a policy',
     };
     const fs: PolicyFs = {
-      readdir: async () => Object.keys(files).map((k) => k.slice(3)).reverse(),
-      readFile: async (p) => { const t = files[p]; if (t === undefined) throw new Error('ENOENT'); return t; },
+      readdir: () => Promise.resolve(Object.keys(files).map((k) => k.slice(3)).reverse()),
+      readFile: (p) => { const t = files[p]; return t === undefined ? Promise.reject(new Error('ENOENT')) : Promise.resolve(t); },
     };
     const set = await loadPolicyDir('/p', fs);
     expect(set.policies.map((p) => [p.id, p.effect, p.pos.file])).toEqual([['policy0', 'permit', '/p/a.cedar'], ['policy1', 'forbid', '/p/b.cedar']]);
