@@ -11,8 +11,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { arch, cpus, platform, totalmem } from 'node:os';
 import type { BenchSection } from './harness.ts';
 import { section as crypto } from './crypto.ts';
+import { section as delta } from './delta.ts';
 
-const sections: readonly BenchSection[] = [crypto];
+const sections: readonly BenchSection[] = [crypto, delta];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const path = new URL('../../BENCHMARKS.md', import.meta.url);
