@@ -17,7 +17,7 @@ export interface AuthCommand {
   readonly hmac: Uint8Array;
 }
 
-/** Password authorization with an empty password (Part 1 §19.8.4, TPM_RS_PW). */
+/** Password authorization with an empty password (TPM_RS_PW, Part 2 §7.4; Part 1 §19 authorizations). */
 export const EMPTY_PASSWORD: AuthCommand = {
   handle: TPM_RS_PW,
   nonce: new Uint8Array(0),

@@ -12,8 +12,9 @@ export const TPM_ST_HASHCHECK = 0x8024;
 /** Part 1 §18.2 / Part 3 §5: command header = tag u16 + size u32 + code u32. */
 export const TPM_HEADER_SIZE = 10;
 /**
- * Upper bound on a response we accept. Part 2 §10.4 / Part 6 TPM_PT_MAX_RESPONSE_SIZE is 4096 on
- * every TPM we know of; twice that leaves room while bounding memory for a lying device.
+ * Upper bound on a response we accept. TPM_PT_MAX_RESPONSE_SIZE (Part 2 §6.13) is 4096 on every
+ * TPM we know of (the PC Client platform TPM profile's minimum); twice that leaves room while
+ * bounding memory for a lying device.
  */
 export const TPM_MAX_RESPONSE_SIZE = 8192;
 
@@ -123,11 +124,11 @@ export const TPM_PT = {
   FIRMWARE_VERSION_2: 0x10c,
 } as const;
 
-/** Part 2 §11.1.7 TPMS_PCR_SELECT: sizeofSelect for the 24 PCRs of a PC-client TPM. */
+/** Part 2 §10.6.1 TPMS_PCR_SELECT: sizeofSelect for the 24 PCRs of a PC-client TPM. */
 export const PCR_SELECT_SIZE = 3;
-/** Part 2 §11.1.16 / §10.3.1: SHA-256 digest size in bytes. */
+/** Part 2 §10.3.1 TPMU_HA: SHA-256 digest size in bytes. */
 export const SHA256_SIZE = 32;
-/** Part 3 §16.1 (GetRandom) / Part 1 §19.6.8: StartAuthSession nonceCaller ≥ 16 bytes. */
+/** Part 3 §11.1 TPM2_StartAuthSession: nonceCaller at least 16 bytes; we send a SHA-256 size. */
 export const NONCE_SIZE = 32;
 
 /**
@@ -137,5 +138,5 @@ export const NONCE_SIZE = 32;
  */
 export const DEFAULT_KEY_HANDLE = 0x81010002;
 export const DEFAULT_NV_COUNTER_INDEX = 0x01000ea2;
-/** Part 2 §15 P-256 group order n (SEC 2 §2.4.2), used to normalise ECDSA s to low-S. */
+/** Order n of NIST P-256 (TPM_ECC_NIST_P256, Part 2 §6.4; FIPS 186-4 App. D.1.2.3), for low-S. */
 export const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;

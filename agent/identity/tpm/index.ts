@@ -10,6 +10,7 @@
 import { TpmClient } from './client.ts';
 import { TpmError } from './errors.ts';
 import { openFileTransport } from './file-transport.ts';
+import { probeTpm as probeWith, type TpmProbe } from './probe.ts';
 import { openSocketTransport } from './socket-transport.ts';
 import type { TpmTransport } from './transport-port.ts';
 
@@ -24,6 +25,7 @@ export { tpmNvCounter, type NvCounter } from './nv.ts';
 export { getHandles, tpmInfo, type TpmInfo } from './capability.ts';
 export { createFakeTransport, type FakeTransportOptions } from './fake-transport.ts';
 export { pcrExtend, pcrRead } from './policy.ts';
+export type { TpmProbe } from './probe.ts';
 
 /** The kernel resource manager: the production default. */
 export const DEFAULT_TPM_PATH = '/dev/tpmrm0';
@@ -69,4 +71,9 @@ export function parseTpmAddress(value: string): OpenTpmOptions {
     throw new TpmError('TPM_UNAVAILABLE', `TPM address ${value}: expected tcp://HOST:PORT`, { badInput: true });
   }
   return { tcp: { host: m[1].replace(/^\[|\]$/g, ''), port } };
+}
+
+/** For `--keystore auto`: does a usable TPM answer at `address` (default /dev/tpmrm0)? */
+export function probeTpm(address: string = DEFAULT_TPM_PATH): Promise<TpmProbe> {
+  return probeWith(address, () => openTpm(parseTpmAddress(address)));
 }

@@ -4,9 +4,8 @@
  */
 import type { AuthCommand } from './command.ts';
 import { EMPTY_PASSWORD } from './command.ts';
-import { SHA256_SIZE, TPM_ALG, TPM_CC, TPM_RH_NULL, TPM_SE_POLICY, TPM_SE_TRIAL } from './constants.ts';
+import { SHA256_SIZE, TPM_ALG, TPM_CC, TPM_RH_NULL, TPM_SE_POLICY, TPM_SE_TRIAL, TPMA_SESSION_CONTINUE } from './constants.ts';
 import { type TpmClient, withFlushed } from './client.ts';
-import { TpmError } from './errors.ts';
 import { Writer } from './marshal.ts';
 import { readPcrSelection, writePcrSelection, type PcrSelection } from './structures.ts';
 
@@ -49,9 +48,13 @@ export function pcrPolicyDigest(tpm: TpmClient, pcrs: readonly PcrSelection[]): 
   });
 }
 
-/** Authorization entry for a policy session with no HMAC (Part 1 §19.7: no authValue in policy). */
+/**
+ * Authorization entry for a policy session with no HMAC (no PolicyAuthValue in the policy).
+ * continueSession is set so the session survives the command and the caller's flush is valid
+ * whether the command succeeded or failed (Part 2 §8.4).
+ */
 export function policyAuth(session: number): AuthCommand {
-  return { handle: session, nonce: new Uint8Array(0), attributes: 0, hmac: new Uint8Array(0) };
+  return { handle: session, nonce: new Uint8Array(0), attributes: TPMA_SESSION_CONTINUE, hmac: new Uint8Array(0) };
 }
 
 /** Part 3 §12.7 TPM2_Unseal. */
@@ -73,15 +76,10 @@ export function pcrRead(tpm: TpmClient, pcrs: readonly PcrSelection[]): Promise<
   });
 }
 
-/** Part 3 §22.2 TPM2_PCR_Extend with one SHA-256 digest (TPML_DIGEST_VALUES, Part 2 §10.9.7). */
+/** Part 3 §22.2 TPM2_PCR_Extend with one SHA-256 digest (TPML_DIGEST_VALUES, Part 2 §10.9.4). */
 export function pcrExtend(tpm: TpmClient, pcr: number, digest: Uint8Array): Promise<void> {
   if (digest.length !== SHA256_SIZE) throw new RangeError('PCR_Extend digest must be 32 bytes');
   if (!Number.isInteger(pcr) || pcr < 0 || pcr > 23) throw new RangeError(`PCR ${pcr} out of range`);
   const params = new Writer().u32(1).u16(TPM_ALG.SHA256).raw(digest).finish();
   return tpm.run({ name: 'PCR_Extend', code: TPM_CC.PCR_Extend, handles: [pcr], auths: [EMPTY_PASSWORD], params }, () => undefined);
-}
-
-export function expectDigest(d: Uint8Array, what: string): Uint8Array {
-  if (d.length !== SHA256_SIZE) throw new TpmError('TPM_RESPONSE_MALFORMED', `${what}: ${d.length}-byte digest`);
-  return d;
 }

@@ -10,9 +10,9 @@ import type { CryptoPort } from '../../crypto/port.ts';
 import { didKeyFromPublicKey } from '../didkey.ts';
 import type { KeyStore } from '../keystore-port.ts';
 import { type CreatedObject, type TpmClient, withFlushed } from './client.ts';
-import { TPM_ALG, TPMA_SESSION_CONTINUE } from './constants.ts';
+import { TPM_ALG } from './constants.ts';
 import { isTpmRc, TpmError } from './errors.ts';
-import { pcrPolicyDigest, policyPcr, startAuthSession, unseal } from './policy.ts';
+import { pcrPolicyDigest, policyAuth, policyPcr, startAuthSession, unseal } from './policy.ts';
 import type { PcrSelection } from './structures.ts';
 
 export interface SealedFs {
@@ -85,9 +85,8 @@ async function unsealBlob(tpm: TpmClient, blob: Blob): Promise<Uint8Array> {
     withFlushed(tpm, tpm.load(parent, blob.object), (item) =>
       withFlushed(tpm, startAuthSession(tpm, 'policy'), async (session) => {
         await policyPcr(tpm, session, selection(blob.pcrs));
-        const auth = { handle: session, nonce: new Uint8Array(0), attributes: TPMA_SESSION_CONTINUE, hmac: new Uint8Array(0) };
         try {
-          return await unseal(tpm, item, auth);
+          return await unseal(tpm, item, policyAuth(session));
         } catch (err) {
           if (!isTpmRc(err, 'TPM_RC_POLICY_FAIL')) throw err;
           throw new TpmError('SEALED_PCR_MISMATCH', `PCRs ${blob.pcrs.join(',')} (sha256) changed since the seed was sealed; the TPM refuses to unseal it`, { cause: err });

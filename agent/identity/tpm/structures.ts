@@ -12,7 +12,7 @@ export interface PcrSelection {
   readonly pcrs: readonly number[];
 }
 
-/** Part 2 §10.6.2 TPML_PCR_SELECTION of TPMS_PCR_SELECTION (bitmap, 3 bytes for PCR 0–23). */
+/** Part 2 §10.9.7 TPML_PCR_SELECTION of §10.6.2 TPMS_PCR_SELECTION (bitmap, 3 bytes for PCR 0–23). */
 export function writePcrSelection(w: Writer, selections: readonly PcrSelection[]): void {
   w.u32(selections.length);
   for (const s of selections) {
@@ -55,7 +55,7 @@ export type PublicTemplate =
   | { readonly kind: 'p256-signing' }
   | { readonly kind: 'sealed-data'; readonly authPolicy: Uint8Array };
 
-/** Part 2 §12.2.4 TPMT_PUBLIC, §12.2.3.6 TPMS_ECC_PARMS, §11.1.? TPMT_SYM_DEF_OBJECT. */
+/** Part 2 §12.2.4 TPMT_PUBLIC, §12.2.3.6 TPMS_ECC_PARMS, §11.1.7 TPMT_SYM_DEF_OBJECT. */
 export function writePublic(w: Writer, t: PublicTemplate): void {
   const A = TPMA_OBJECT;
   if (t.kind === 'sealed-data') {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../../agent/cli/dispatch.ts';
+import { probeTpm } from '../../../agent/identity/tpm/index.ts';
 import { REAL, requireSwtpm, startSwtpm, type Swtpm } from './swtpm.ts';
 
 const run = requireSwtpm();
@@ -49,6 +50,13 @@ describe.runIf(run)('ip2 tpm info against swtpm', () => {
     expect(info).toMatchObject({ manufacturer: 'IBM', keyHandle: '0x81010002', keyPresent: false });
     expect(info['eccCurves']).toContain('NIST_P256');
     expect(info['algorithms']).toContain('ecdsa');
+  });
+
+  it('probeTpm says present for swtpm and absent, with a reason, for a missing device', async () => {
+    expect(await probeTpm(`tcp://${sw.host}:${sw.port}`)).toMatchObject({ present: true, manufacturer: 'IBM' });
+    const absent = await probeTpm('/nonexistent/tpmrm0');
+    expect(absent.present).toBe(false);
+    expect(absent).toMatchObject({ reason: expect.stringContaining('TPM_UNAVAILABLE') as unknown });
   });
 
   it('prints a human summary', async () => {
