@@ -106,4 +106,23 @@ describe.runIf(run)('tpm key store against swtpm', () => {
     const der = await readFile(sigPath);
     expect(nodeVerify('sha256', Buffer.from('read_temperature'), { key: p256Spki(publicKey), dsaEncoding: 'der' }, der)).toBe(true);
   });
+
+  it.runIf(tpm2ToolsAvailable() || REAL)('opens a key that tpm2-tools created and persisted; node:crypto verifies with the PEM tpm2-tools exports', async () => {
+    const at = (f: string): string => join(sw.dir, f);
+    tpm2('tpm2_createprimary', ['-C', 'o', '-g', 'sha256', '-G', 'ecc256:aes128cfb', '-c', at('p.ctx')], sw.tcti);
+    tpm2('tpm2_flushcontext', ['-t'], sw.tcti);
+    tpm2('tpm2_create', ['-C', at('p.ctx'), '-g', 'sha256', '-G', 'ecc256:ecdsa-sha256', '-u', at('k.pub'), '-r', at('k.priv'),
+      '-a', 'fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign'], sw.tcti);
+    tpm2('tpm2_flushcontext', ['-t'], sw.tcti);
+    tpm2('tpm2_load', ['-C', at('p.ctx'), '-u', at('k.pub'), '-r', at('k.priv'), '-c', at('k.ctx')], sw.tcti);
+    tpm2('tpm2_evictcontrol', ['-C', 'o', '-c', at('k.ctx'), '0x81010003'], sw.tcti);
+    tpm2('tpm2_flushcontext', ['-t'], sw.tcti);
+    tpm2('tpm2_readpublic', ['-c', '0x81010003', '-f', 'pem', '-o', at('k.pem')], sw.tcti);
+    const pem = createPublicKey(await readFile(at('k.pem')));
+    const ks = await createTpmKeyStore(await openTpm(tcp()), { handle: 0x81010003, create: false });
+    expect(p256Spki(ks.publicKey).export({ format: 'jwk' })).toEqual(pem.export({ format: 'jwk' }));
+    const msg = new TextEncoder().encode('signed by a tpm2-tools key through our client');
+    expect(nodeVerify('sha256', msg, { key: pem, dsaEncoding: 'ieee-p1363' }, await ks.sign(msg))).toBe(true);
+    await ks.close();
+  });
 });
