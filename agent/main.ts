@@ -1,0 +1,119 @@
+/**
+ * The composition root of the device daemon (`ip2 run`): it wires the identity, the intent
+ * state, the policies, the simulated sensor, the audit log and the endpoint sockets together.
+ * It wires; it does not decide (the verifier, the policies and the endpoint do).
+ *
+ * Sockets in the state directory: `ip2.sock` (intents and pairing, for anyone who can reach it),
+ * `admin.sock` (mode 0600: pairing mode, i.e. physical presence), and optionally a loopback TCP
+ * port. `endpoint.json` names them so that other `ip2` commands find the daemon.
+ */
+import { existsSync } from 'node:fs';
+import { chmod, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSimulatedDriver } from '../drivers/simulated/index.ts';
+import { compile, loadPolicyDir } from '../policies/index.ts';
+import { openAuditLog } from './audit/index.ts';
+import { defaultCrypto } from './crypto/index.ts';
+import type { CryptoPort } from './crypto/port.ts';
+import { writeFileAtomic } from './fs/atomic.ts';
+import { openIdentity } from './identity/store.ts';
+import {
+  type Address, type ClockStateName, type EndpointInfo, type FrameServer, type IntentClock, ENDPOINT_FILE, INTENT_LIMITS,
+  createActions, createChallenges, createClockState, createEndpoint, createIntentVerifier, createPairing, createReplayCache,
+  listenFrames, openIntentState, systemIntentClock,
+} from './intent/index.ts';
+import type { Log } from './overlay/log.ts';
+
+export const AUDIT_FILE = 'audit.log';
+
+export interface AgentOptions {
+  readonly dir: string;
+  /** Loopback TCP port for intents (0: any free port), or none. */
+  readonly tcpPort?: number;
+  readonly clockState?: ClockStateName;
+  /** A policy directory; default `<dir>/policies`, else the shipped policies/defaults. */
+  readonly policyDir?: string;
+  readonly log: Log;
+  readonly crypto?: CryptoPort;
+  readonly clock?: IntentClock;
+  readonly sensorSeed?: number;
+  /** fsync every audit batch (default true). */
+  readonly syncAudit?: boolean;
+}
+
+export interface RunningAgent {
+  readonly did: string;
+  readonly info: EndpointInfo;
+  close(): Promise<void>;
+}
+
+export function defaultPolicyDir(dir: string): string {
+  const own = join(dir, 'policies');
+  if (existsSync(own)) return own;
+  return fileURLToPath(new URL('../policies/defaults', import.meta.url));
+}
+
+export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
+  const crypto = opts.crypto ?? defaultCrypto();
+  const clock = opts.clock ?? systemIntentClock;
+  const { store } = await openIdentity(opts.dir, { crypto });
+  const state = await openIntentState(opts.dir);
+  const policies = compile(await loadPolicyDir(opts.policyDir ?? defaultPolicyDir(opts.dir)));
+  const clockState = createClockState({ clock, state: opts.clockState ?? 'trusted', floorS: state.floorS });
+  const challenges = createChallenges({ crypto, clock });
+  const verifier = createIntentVerifier({
+    crypto, deviceDid: store.did, clock: clockState, challenges, policies: () => policies,
+    controllers: () => state.controllers.list(), revocations: state.revocations,
+    replay: createReplayCache({ maxEntries: INTENT_LIMITS.REPLAY_MAX_ENTRIES }), bootS: Math.floor(clock.now() / 1000),
+  });
+  const sensor = createSimulatedDriver({
+    id: 'sim0', seed: opts.sensorSeed ?? 1, clock: { now: () => clock.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+  });
+  const audit = await openAuditLog({ path: join(opts.dir, AUDIT_FILE), crypto, signer: store, clock, sync: opts.syncAudit ?? true });
+  const pairing = createPairing({
+    crypto, clock, device: store, controllers: state.controllers,
+    trustedNowS: () => (clockState.state === 'trusted' ? clockState.nowS() : null),
+  });
+  const endpoint = createEndpoint({
+    deviceDid: store.did, crypto, clock: clockState, verifier, challenges, pairing, audit, log: opts.log,
+    act: createActions({ sensor, controllers: state.controllers, revocations: state.revocations }),
+    controllers: () => state.controllers.list(), saveFloor: (s) => state.saveFloor(s),
+  });
+
+  const socket = join(opts.dir, 'ip2.sock');
+  const admin = join(opts.dir, 'admin.sock');
+  await rm(socket, { force: true });
+  await rm(admin, { force: true });
+  const servers: FrameServer[] = [await listenFrames(endpoint, { path: socket }, { admin: false })];
+  servers.push(await listenFrames(endpoint, { path: admin }, { admin: true }));
+  await chmod(admin, 0o600);
+  let tcp: Address | undefined;
+  if (opts.tcpPort !== undefined) {
+    const s = await listenFrames(endpoint, { host: '127.0.0.1', port: opts.tcpPort }, { admin: false });
+    servers.push(s);
+    tcp = s.address;
+  }
+  const info: EndpointInfo = {
+    did: store.did, socket, admin, pid: process.pid,
+    ...(tcp !== undefined && 'port' in tcp ? { tcp: { host: tcp.host, port: tcp.port } } : {}),
+  };
+  await writeFileAtomic(join(opts.dir, ENDPOINT_FILE), `${JSON.stringify(info, null, 2)}\n`, 0o600);
+  opts.log.log('info', 'agent.ready', { did: store.did, socket, tcp: info.tcp?.port ?? null, clockState: clockState.state });
+
+  return {
+    did: store.did,
+    info,
+    async close() {
+      for (const s of servers) await s.close();
+      await audit.close();
+      await state.saveFloor(clockState.floorS());
+      await sensor.close();
+      await store.close();
+      await rm(join(opts.dir, ENDPOINT_FILE), { force: true });
+      await rm(socket, { force: true });
+      await rm(admin, { force: true });
+      opts.log.log('info', 'agent.stopped', { did: store.did });
+    },
+  };
+}
