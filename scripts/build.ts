@@ -7,6 +7,7 @@
  */
 import { build, type Metafile } from 'esbuild';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const SIZE_GATE = 1024 * 1024;
@@ -20,10 +21,14 @@ export interface BuildResult {
 }
 
 /** Builds dist/ip2.js, prints the size report, and throws above the size gate. */
-export async function buildBundle(log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<BuildResult> {
+export async function buildBundle(
+  log: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+  outfile = 'dist/ip2.js',
+): Promise<BuildResult> {
+  const outDir = dirname(outfile);
   const result = await build({
     entryPoints: ['agent/cli/ip2.ts'],
-    outfile: 'dist/ip2.js',
+    outfile,
     bundle: true,
     minify: true,
     platform: 'node',
@@ -40,21 +45,22 @@ export async function buildBundle(log: (line: string) => void = (l) => process.s
     logLevel: 'warning',
   });
 
-  await chmod('dist/ip2.js', 0o755);
-  const out = result.metafile.outputs['dist/ip2.js'];
-  if (out === undefined) throw new Error('esbuild produced no dist/ip2.js');
+  await chmod(outfile, 0o755);
+  const out = Object.entries(result.metafile.outputs).find(([k]) => resolve(k) === resolve(outfile))?.[1];
+  if (out === undefined) throw new Error(`esbuild produced no ${outfile}`);
   const byPackage = sizeByPackage(result.metafile);
-  await mkdir('dist', { recursive: true });
-  await writeFile('dist/meta.json', JSON.stringify(result.metafile));
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'meta.json'), JSON.stringify(result.metafile));
+  // The bundle is CommonJS; say so, or a "type": "module" package.json above it would win.
+  await writeFile(join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
 
   const rows = [...byPackage].sort((a, b) => b[1] - a[1]);
-  process.stdout.write(`dist/ip2.js: ${kib(out.bytes)} (gate ${kib(SIZE_GATE)})\n`);
-  for (const [pkg, bytes] of rows) process.stdout.write(`  ${pkg.padEnd(32)} ${kib(bytes).padStart(10)}\n`);
+  log(`${outfile}: ${kib(out.bytes)} (gate ${kib(SIZE_GATE)})`);
+  for (const [pkg, bytes] of rows) log(`  ${pkg.padEnd(32)} ${kib(bytes).padStart(10)}`);
   if (out.bytes > SIZE_GATE) {
-    process.stderr.write(`build: the bundle is ${kib(out.bytes)}, over the ${kib(SIZE_GATE)} gate\n`);
     throw new Error(`the bundle is ${kib(out.bytes)}, over the ${kib(SIZE_GATE)} gate`);
   }
-  return { path: 'dist/ip2.js', bytes: out.bytes, byPackage };
+  return { path: outfile, bytes: out.bytes, byPackage };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -4,13 +4,17 @@
  */
 import type { Command } from './command.ts';
 import { identityCommands } from './commands/identity.ts';
+import { flashCommands } from './commands/flash.ts';
 import { fwCommands } from './commands/fw.ts';
 import { tpmCommands } from './commands/tpm.ts';
 import { policyCommands } from './commands/policy.ts';
+import { netCommands } from './commands/net.ts';
 
 export const commands: readonly Command[] = [
   ...identityCommands,
+  ...flashCommands,
   ...fwCommands,
   ...tpmCommands,
   ...policyCommands,
+  ...netCommands,
 ];

@@ -4,20 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { dispatch } from '../../agent/cli/dispatch.ts';
-
-/** Runs `ip2` in-process, capturing stdout, stderr and the exit status. */
-export async function ip2(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await dispatch(args, {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: { ...env },
-    cwd: process.cwd(),
-  });
-  return { code, out, err };
-}
+import { ip2 } from './helpers.ts';
 
 describe('ip2 identity commands', () => {
   it('init, id --json, sign, verify: the foundation journey', async () => {
