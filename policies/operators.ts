@@ -62,9 +62,9 @@ export function getAttr(target: Value, attr: string, req: Request): Value {
   }
   if (!(target instanceof EntityValue)) throw typeError('an entity or a record', target, `\`.${attr}\``);
   const data = req.entities.get(target.key);
-  if (data === undefined) throw new PolicyEvalError('missing-entity', `entity ${target.key} is not in the request's entities`);
+  if (data === undefined) throw new PolicyEvalError('missing-entity', `entity ${target.text} is not in the request's entities`);
   const v = data.attrs.get(attr);
-  if (v === undefined) throw new PolicyEvalError('missing-attribute', `${target.key} has no attribute \`${attr}\``);
+  if (v === undefined) throw new PolicyEvalError('missing-attribute', `${target.text} has no attribute \`${attr}\``);
   return v;
 }
 

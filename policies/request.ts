@@ -6,7 +6,7 @@
  */
 import { MAX_REQUEST_ENTITIES, MAX_VALUE_DEPTH } from './constants.ts';
 import { PolicyRequestError } from './errors.ts';
-import { EntityValue, RecordValue, SetValue } from './values.ts';
+import { EntityValue, RecordValue, SetValue, keyText } from './values.ts';
 import type { Value } from './values.ts';
 
 export interface EntityData {
@@ -30,39 +30,83 @@ function isObject(x: unknown): x is Record<string, unknown> {
 }
 
 export function uidFromJson(x: unknown, where: string): EntityValue {
-  const inner = isObject(x) && Object.hasOwn(x, '__entity') ? x['__entity'] : x;
-  if (!isObject(inner) || typeof inner['type'] !== 'string' || typeof inner['id'] !== 'string') {
-    throw new PolicyRequestError(`${where}: expected an entity {"type": …, "id": …}`);
-  }
-  if (!TYPE_NAME.test(inner['type'])) throw new PolicyRequestError(`${where}: invalid entity type ${JSON.stringify(inner['type'])}`);
-  return new EntityValue(inner['type'], inner['id']);
+  const inner = isObject(x) && x['__entity'] !== undefined ? x['__entity'] : x;
+  if (!isObject(inner)) throw new PolicyRequestError(`${where}: expected an entity {"type": …, "id": …}`);
+  const type = inner['type'];
+  const id = inner['id'];
+  if (typeof type !== 'string' || typeof id !== 'string') throw new PolicyRequestError(`${where}: expected an entity {"type": …, "id": …}`);
+  if (!TYPE_NAME.test(type)) throw new PolicyRequestError(`${where}: invalid entity type ${JSON.stringify(type)}`);
+  return new EntityValue(type, id);
+}
+
+/** Prefixes the JSON path to an error from a nested value (only on the error path). */
+function prefixed(err: unknown, where: string | number): never {
+  if (!(err instanceof PolicyRequestError)) throw err;
+  const sep = typeof where === 'number' ? `[${where}]` : `.${where}`;
+  const m = err.message;
+  throw new PolicyRequestError(`${sep}${m.startsWith('[') || m.startsWith('.') || m.startsWith(':') ? '' : ': '}${m}`);
 }
 
 /** Cedar value JSON: `{"__entity": …}` is an entity; other objects are records. */
 export function valueFromJson(x: unknown, where: string, depth = 0): Value {
-  if (depth > MAX_VALUE_DEPTH) throw new PolicyRequestError(`${where}: value nested deeper than ${MAX_VALUE_DEPTH}`);
+  try {
+    return readValue(x, depth);
+  } catch (err) {
+    if (!(err instanceof PolicyRequestError)) throw err;
+    throw new PolicyRequestError(`${where}${err.message}`);
+  }
+}
+
+function readValue(x: unknown, depth: number): Value {
+  if (depth > MAX_VALUE_DEPTH) throw new PolicyRequestError(`: value nested deeper than ${MAX_VALUE_DEPTH}`);
   switch (typeof x) {
     case 'boolean':
     case 'string':
       return x;
     case 'number':
-      if (!Number.isSafeInteger(x)) throw new PolicyRequestError(`${where}: ${x} is not an integer Cedar can read exactly`);
+      if (!Number.isSafeInteger(x)) throw new PolicyRequestError(`: ${x} is not an integer Cedar can read exactly`);
       return BigInt(x);
     default:
       break;
   }
-  if (Array.isArray(x)) return new SetValue(x.map((v, i) => valueFromJson(v, `${where}[${i}]`, depth + 1)));
-  if (!isObject(x)) throw new PolicyRequestError(`${where}: null is not a Cedar value`);
-  if (Object.hasOwn(x, '__entity')) return uidFromJson(x, where);
-  if (Object.hasOwn(x, '__extn')) throw new PolicyRequestError(`${where}: extension values are not supported`);
-  return recordFromJson(x, where, depth);
+  if (Array.isArray(x)) {
+    const items: Value[] = [];
+    for (let i = 0; i < x.length; i++) {
+      try {
+        items.push(readValue(x[i], depth + 1));
+      } catch (err) {
+        prefixed(err, i);
+      }
+    }
+    return new SetValue(items);
+  }
+  if (!isObject(x)) throw new PolicyRequestError(': null is not a Cedar value');
+  if (x['__entity'] !== undefined) return uidFromJson(x, '');
+  if (x['__extn'] !== undefined) throw new PolicyRequestError(': extension values are not supported');
+  return readRecord(x, depth);
+}
+
+function readRecord(x: unknown, depth: number): RecordValue {
+  if (!isObject(x)) throw new PolicyRequestError(': expected a record (JSON object)');
+  const fields = new Map<string, Value>();
+  for (const k in x) {
+    if (!Object.hasOwn(x, k)) continue;
+    try {
+      fields.set(k, readValue(x[k], depth + 1));
+    } catch (err) {
+      prefixed(err, k);
+    }
+  }
+  return new RecordValue(fields);
 }
 
 export function recordFromJson(x: unknown, where: string, depth = 0): RecordValue {
-  if (!isObject(x)) throw new PolicyRequestError(`${where}: expected a record (JSON object)`);
-  const fields = new Map<string, Value>();
-  for (const [k, v] of Object.entries(x)) fields.set(k, valueFromJson(v, `${where}.${k}`, depth + 1));
-  return new RecordValue(fields);
+  try {
+    return readRecord(x, depth);
+  } catch (err) {
+    if (!(err instanceof PolicyRequestError)) throw err;
+    throw new PolicyRequestError(`${where}${err.message}`);
+  }
 }
 
 export function requestFromJson(x: unknown): Request {
@@ -79,27 +123,38 @@ export function requestFromJson(x: unknown): Request {
 interface RawEntity {
   readonly attrs: ReadonlyMap<string, Value>;
   readonly parents: readonly string[];
-  readonly json: string;
+  readonly json: unknown;
 }
 
 export function entitiesFromJson(x: unknown): ReadonlyMap<string, EntityData> {
   if (!Array.isArray(x)) throw new PolicyRequestError('entities: expected a JSON array');
   if (x.length > MAX_REQUEST_ENTITIES) throw new PolicyRequestError(`entities: more than ${MAX_REQUEST_ENTITIES}`);
   const raw = new Map<string, RawEntity>();
-  x.forEach((e: unknown, i) => {
-    const where = `entities[${i}]`;
-    if (!isObject(e)) throw new PolicyRequestError(`${where}: expected an object`);
-    const uid = uidFromJson(e['uid'], `${where}.uid`);
-    const attrs = recordFromJson(e['attrs'] ?? {}, `${where}.attrs`).fields;
-    const parentsJson = e['parents'] ?? [];
-    if (!Array.isArray(parentsJson)) throw new PolicyRequestError(`${where}.parents: expected an array`);
-    const parents = parentsJson.map((p: unknown, j) => uidFromJson(p, `${where}.parents[${j}]`).key);
-    const json = JSON.stringify(e);
-    const prior = raw.get(uid.key);
-    if (prior !== undefined && prior.json !== json) throw new PolicyRequestError(`${where}: duplicate entity ${uid.key}`);
-    raw.set(uid.key, { attrs, parents, json });
-  });
+  for (let i = 0; i < x.length; i++) {
+    try {
+      readEntity(x[i], raw);
+    } catch (err) {
+      if (!(err instanceof PolicyRequestError)) throw err;
+      throw new PolicyRequestError(`entities[${i}]${err.message}`);
+    }
+  }
   return checkAcyclic(raw);
+}
+
+function readEntity(e: unknown, raw: Map<string, RawEntity>): void {
+  if (!isObject(e)) throw new PolicyRequestError(': expected an object');
+  const uid = uidFromJson(e['uid'], '.uid');
+  const attrs = recordFromJson(e['attrs'] ?? {}, '.attrs').fields;
+  const parentsJson = e['parents'] ?? [];
+  if (!Array.isArray(parentsJson)) throw new PolicyRequestError('.parents: expected an array');
+  const parents: string[] = [];
+  for (let j = 0; j < parentsJson.length; j++) parents.push(uidFromJson(parentsJson[j], `.parents[${j}]`).key);
+  const prior = raw.get(uid.key);
+  // Cedar accepts an exact repeat of an entity; anything else under the same uid is an error.
+  if (prior !== undefined && JSON.stringify(prior.json) !== JSON.stringify(e)) {
+    throw new PolicyRequestError(`: duplicate entity ${uid.text}`);
+  }
+  raw.set(uid.key, { attrs, parents, json: e });
 }
 
 /** Rejects a cycle in `parents`, as Cedar does; iterative three-colour DFS, O(entities + edges). */
@@ -118,8 +173,9 @@ function checkAcyclic(raw: ReadonlyMap<string, RawEntity>): Map<string, EntityDa
         continue;
       }
       const p = parents[top.i++]!;
+      if (!raw.has(p)) continue; // an entity without a record has no parents: no cycle through it
       const s = state.get(p);
-      if (s === 1) throw new PolicyRequestError(`entities: the parent hierarchy has a cycle through ${p}`);
+      if (s === 1) throw new PolicyRequestError(`entities: the parent hierarchy has a cycle through ${keyText(p)}`);
       if (s === undefined) {
         state.set(p, 1);
         stack.push({ key: p, i: 0 });

@@ -4,12 +4,25 @@
  * objects. Sets are de-duplicated when built and compared structurally, ignoring order.
  */
 export class EntityValue {
-  /** Canonical text `Type::"id"`, unique per entity; the key of the entity store. */
+  /**
+   * Unique per entity, the key of the entity store: type and id joined by NUL, which no entity
+   * type name contains. `text` is the Cedar form `Type::"id"` for messages.
+   */
   readonly key: string;
 
   constructor(readonly type: string, readonly id: string) {
-    this.key = `${type}::${JSON.stringify(id)}`;
+    this.key = `${type}\u0000${id}`;
   }
+
+  get text(): string {
+    return `${this.type}::${JSON.stringify(this.id)}`;
+  }
+}
+
+/** Cedar text `Type::"id"` of an entity-store key. */
+export function keyText(key: string): string {
+  const i = key.indexOf('\u0000');
+  return `${key.slice(0, i)}::${JSON.stringify(key.slice(i + 1))}`;
 }
 
 export class SetValue {
@@ -87,7 +100,7 @@ export function showValue(v: Value): string {
     case 'bigint': return v.toString();
     case 'string': return JSON.stringify(v);
     default:
-      if (v instanceof EntityValue) return v.key;
+      if (v instanceof EntityValue) return v.text;
       if (v instanceof SetValue) return `[${v.items.map(showValue).join(', ')}]`;
       return `{${[...v.fields].map(([k, x]) => `${JSON.stringify(k)}: ${showValue(x)}`).join(', ')}}`;
   }
