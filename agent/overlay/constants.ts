@@ -106,3 +106,7 @@ export const MIN_KNOWN_ROUTERS = 25;
 /** Bound on a netDb CBOR message and on a seed bundle. */
 export const MAX_NETDB_MESSAGE = 8 * 1024;
 export const MAX_SEED_BUNDLE_BYTES = 1024 * 1024;
+
+/** State-directory files of the overlay (shared by `ip2 run` and `ip2 net`). */
+export const NETDB_FILE = 'overlay/netdb.cbor';
+export const STATIC_KEY_FILE = 'overlay/static.key';

@@ -14,3 +14,5 @@ export { signRouterInfo, verifyRouterInfo, routerHash, type RouterInfo, type Ver
 export { makeSeedBundle, readSeedBundle, seedFrom, type SeedSource } from './seed.ts';
 export { OverlayError, isOverlayError, type OverlayErrorCode } from './errors.ts';
 export { staticKeyFromSeed, loadOrCreateStaticKey } from './keys.ts';
+export { MAIN_NET_ID, NETDB_FILE, STATIC_KEY_FILE } from './constants.ts';
+export { NetDbService, type LookupResult } from './netdb-service.ts';

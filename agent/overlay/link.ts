@@ -152,8 +152,9 @@ export function initiateLink(stream: ByteStream, deps: LinkDeps, config: LinkCon
     await stream.write(encodeFrame(hs.writeMessage(encodeBlocks([dateTimeBlock(now()), paddingBlock(deps.crypto)]))));
     checkSkew(decodeBlocks(hs.readMessage(await expectFrame(ctx))), now());
     await stream.write(encodeFrame(hs.writeMessage(encodeBlocks([{ type: BLOCK.routerInfo, data: opts.routerInfo }, paddingBlock(deps.crypto)]))));
-    const r = hs.result;
-    return new Link(stream, source, deps, config, { ...r, remoteRouterInfo: undefined }, events);
+    const link = new Link(stream, source, deps, config, { ...hs.result, remoteRouterInfo: undefined }, events);
+    link.start();
+    return link;
   });
 }
 
@@ -163,6 +164,7 @@ export interface AcceptOptions {
   readonly ePrivateKey?: Uint8Array;
 }
 
+/** Accepts a link; the returned link is not started (see Link.start). */
 export function acceptLink(stream: ByteStream, deps: LinkDeps, config: LinkConfig, opts: AcceptOptions, events: LinkEvents): Promise<Link> {
   const source = new FrameSource(stream, MAX_HANDSHAKE_FRAME);
   const ctx: HandshakeCtx = { stream, deps, config, source };
@@ -219,6 +221,16 @@ export class Link {
     this.#bucket = new TokenBucket(deps.clock, config.frameBurst ?? DEFAULT_FRAME_BURST, config.framesPerSecond ?? DEFAULT_FRAMES_PER_SECOND);
     this.#maxPlain = (config.maxFrameLen ?? DEFAULT_MAX_FRAME_LEN) - TAGLEN;
     this.#armIdle();
+  }
+
+  #started = false;
+  /**
+   * Starts delivering incoming blocks. `initiateLink` starts its link; the caller of `acceptLink`
+   * calls this once it has registered the peer, so no message arrives before it knows who sent it.
+   */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
     void this.#readLoop();
   }
 

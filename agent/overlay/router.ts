@@ -238,6 +238,7 @@ export class Router {
       if (this.profiles.isBanned(holder.hash)) throw new OverlayError('LINK_LIMIT', 'peer is banned');
       this.#links.get(holder.hash)?.close();
       this.#links.set(holder.hash, link);
+      link.start();
     } catch (err) {
       const e = err instanceof OverlayError ? err : new OverlayError('ROUTERINFO_INVALID', 'bad RouterInfo in handshake', { cause: err });
       this.#penalise(ip, e.code);

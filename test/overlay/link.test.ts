@@ -34,7 +34,10 @@ function harness(opts: { maxChunk?: number; configA?: Partial<LinkConfig>; confi
   });
   const accepted: Promise<Link>[] = [];
   const listen = async () => net.transport('10.0.0.2').listen('10.0.0.2:0', (s) => {
-    const p = acceptLink(s, deps, { netId: 7, ...opts.configB }, { staticKey: bKey, replay }, events('b'));
+    const p = acceptLink(s, deps, { netId: 7, ...opts.configB }, { staticKey: bKey, replay }, events('b')).then((link) => {
+      link.start();
+      return link;
+    });
     p.catch(() => undefined);
     accepted.push(p);
   });
