@@ -4,6 +4,7 @@
  */
 import type { Command } from './command.ts';
 import { identityCommands } from './commands/identity.ts';
+import { flashCommands } from './commands/flash.ts';
 import { fwCommands } from './commands/fw.ts';
 import { tpmCommands } from './commands/tpm.ts';
 import { policyCommands } from './commands/policy.ts';
@@ -11,6 +12,7 @@ import { netCommands } from './commands/net.ts';
 
 export const commands: readonly Command[] = [
   ...identityCommands,
+  ...flashCommands,
   ...fwCommands,
   ...tpmCommands,
   ...policyCommands,
