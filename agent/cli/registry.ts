@@ -9,6 +9,7 @@ import { fwCommands } from './commands/fw.ts';
 import { tpmCommands } from './commands/tpm.ts';
 import { policyCommands } from './commands/policy.ts';
 import { netCommands } from './commands/net.ts';
+import { driversCommands } from './commands/drivers.ts';
 
 export const commands: readonly Command[] = [
   ...identityCommands,
@@ -17,4 +18,5 @@ export const commands: readonly Command[] = [
   ...tpmCommands,
   ...policyCommands,
   ...netCommands,
+  ...driversCommands,
 ];

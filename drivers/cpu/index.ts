@@ -1,0 +1,1 @@
+export { createCpuDriver, parseThrottled, type CpuOptions } from './cpu.ts';
