@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { chmod, cp, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const UNIT = 'scripts/systemd/ip2-agent.service';
+const have = spawnSync('sh', ['-c', 'command -v systemd-analyze']).status === 0;
+if (!have && process.env['IP2_REAL'] === '1') throw new Error('IP2_REAL=1 but systemd-analyze is missing');
+
+/** A root with systemd's own units and the agent slot, so `verify` resolves every reference. */
+async function unitRoot(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'ip2-unit-'));
+  await mkdir(join(root, 'etc/systemd/system'), { recursive: true });
+  await mkdir(join(root, 'usr/lib/systemd'), { recursive: true });
+  await cp('/usr/lib/systemd/system', join(root, 'usr/lib/systemd/system'), { recursive: true });
+  await cp(UNIT, join(root, 'etc/systemd/system/ip2-agent.service'));
+  await mkdir(join(root, 'opt/ip2-agent/slots/a/bin'), { recursive: true });
+  await writeFile(join(root, 'opt/ip2-agent/slots/a/bin/ip2'), '#!/bin/sh\n');
+  await chmod(join(root, 'opt/ip2-agent/slots/a/bin/ip2'), 0o755);
+  await symlink('slots/a', join(root, 'opt/ip2-agent/current'));
+  return root;
+}
+
+(have ? describe : describe.skip)('the systemd unit', () => {
+  it('passes systemd-analyze verify with no warning', async () => {
+    const root = await unitRoot();
+    const r = spawnSync('systemd-analyze', ['verify', `--root=${root}`, '/etc/systemd/system/ip2-agent.service'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr.trim()).toBe('');
+  });
+
+  it('scores "OK" or better in systemd-analyze security, with the hardening that does not break devices', async () => {
+    const root = await unitRoot();
+    const r = spawnSync('systemd-analyze', ['security', '--offline=true', `--root=${root}`, 'ip2-agent.service'], { encoding: 'utf8' });
+    const score = /Overall exposure level for ip2-agent\.service: ([\d.]+) (\w+)/.exec(r.stdout);
+    expect(score, r.stdout.slice(-400)).not.toBeNull();
+    expect(Number(score?.[1])).toBeLessThanOrEqual(3.0);
+    expect(['OK', 'SAFE']).toContain(score?.[2]);
+  });
+
+  it('states the choices that keep GPIO, serial, I2C and the TPM working', async () => {
+    const text = await import('node:fs/promises').then((fs) => fs.readFile(UNIT, 'utf8'));
+    const set = (key: string): string[] => text.split('\n').filter((l) => l.startsWith(`${key}=`)).map((l) => l.slice(key.length + 1));
+    expect(set('DynamicUser')).toEqual(['yes']);
+    expect(set('SupplementaryGroups')[0]?.split(' ').sort()).toEqual(['dialout', 'gpio', 'i2c', 'tss']);
+    expect(set('NoNewPrivileges')).toEqual(['yes']);
+    expect(set('ProtectSystem')).toEqual(['strict']);
+    expect(set('StateDirectory')).toEqual(['ip2-agent']);
+    // would break V8, sysfs GPIO/1-Wire writes, and device access respectively
+    expect(set('MemoryDenyWriteExecute')).toEqual([]);
+    expect(set('ProtectKernelTunables')).toEqual([]);
+    expect(set('PrivateDevices')).toEqual([]);
+    expect(set('DeviceAllow')).toEqual(expect.arrayContaining(['char-gpiochip rw', 'char-ttyAMA rw', 'char-i2c rw', '/dev/tpmrm0 rw']));
+  });
+});
