@@ -162,6 +162,8 @@ function checkAcyclic(raw: ReadonlyMap<string, RawEntity>): Map<string, EntityDa
   const state = new Map<string, 1 | 2>();
   for (const root of raw.keys()) {
     if (state.has(root)) continue;
+    const rootParents = raw.get(root)!.parents;
+    if (rootParents.every((p) => !raw.has(p))) { state.set(root, 2); continue; }
     const stack: Array<{ key: string; i: number }> = [{ key: root, i: 0 }];
     state.set(root, 1);
     while (stack.length > 0) {
@@ -194,17 +196,18 @@ function checkAcyclic(raw: ReadonlyMap<string, RawEntity>): Map<string, EntityDa
 export function isAncestor(entities: ReadonlyMap<string, EntityData>, key: string, ancestor: string): boolean {
   const first = entities.get(key)?.parents;
   if (first === undefined || first.length === 0) return false;
-  if (first.includes(ancestor)) return true;
-  const seen = new Set<string>([key]);
-  const todo = [...first];
-  while (todo.length > 0) {
-    const k = todo.pop()!;
-    if (k === ancestor) return true;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    for (const p of entities.get(k)?.parents ?? []) if (!seen.has(p)) todo.push(p);
+  for (const p of first) if (p === ancestor) return true;
+  // Depth two without allocating: the common shape user → group → home.
+  let deeper = false;
+  for (const p of first) {
+    const pp = entities.get(p)?.parents;
+    if (pp === undefined || pp.length === 0) continue;
+    for (const q of pp) {
+      if (q === ancestor) return true;
+      if ((entities.get(q)?.parents.length ?? 0) > 0) deeper = true;
+    }
   }
-  return false;
+  return deeper && ancestorsOf(entities, key).has(ancestor);
 }
 
 /** Every ancestor of an entity (not including itself). */
