@@ -171,11 +171,21 @@ export class Outbox {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
-  /** Appends a message; resolves with its sequence number once written (and synced, per policy). */
-  append(msg: OutboxMessage): Promise<number> {
+  /**
+   * Appends a message (or builds it from its sequence number, so a payload can carry its `seq`);
+   * resolves with the sequence number once written (and synced, per the fsync policy).
+   */
+  append(msg: OutboxMessage | ((seq: number) => OutboxMessage)): Promise<number> {
     if (this.#closed) return Promise.reject(new MqttError('CLOSED', 'outbox is closed'));
-    const record: OutboxRecord = { ...msg, seq: this.#nextSeq };
-    const bytes = encodeRecord(record); // throws OUTBOX_TOO_LARGE before any state changes
+    const seq = this.#nextSeq;
+    let record: OutboxRecord;
+    let bytes: Uint8Array;
+    try {
+      record = { ...(typeof msg === 'function' ? msg(seq) : msg), seq };
+      bytes = encodeRecord(record); // throws OUTBOX_TOO_LARGE before any state changes
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
     this.#nextSeq += 1;
     const done = this.#serial(async () => {
       await this.#makeRoom(bytes.length);
