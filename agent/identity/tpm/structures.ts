@@ -85,9 +85,13 @@ function readSymDefObject(r: Reader): void {
   }
 }
 
+/** TPMT_ECC_SCHEME / TPMT_KDF_SCHEME: scheme, then hashAlg unless NULL (ECDAA adds a u16 count). */
 function readScheme(r: Reader): { scheme: number; hash: number } {
   const scheme = r.u16();
-  return { scheme, hash: scheme === TPM_ALG.NULL ? TPM_ALG.NULL : r.u16() };
+  if (scheme === TPM_ALG.NULL) return { scheme, hash: TPM_ALG.NULL };
+  const hash = r.u16();
+  if (scheme === TPM_ALG.ECDAA) r.u16();
+  return { scheme, hash };
 }
 
 /** Part 2 §12.2.4 TPMT_PUBLIC (inside a TPM2B_PUBLIC, §12.2.5). */
@@ -106,8 +110,11 @@ export function readPublic(r: Reader): PublicArea {
     return { type, nameAlg, attributes, authPolicy, ecc: { curve, scheme, schemeHash: hash, x, y } };
   }
   if (type === TPM_ALG.KEYEDHASH) {
+    // TPMT_KEYEDHASH_SCHEME (Part 2 §11.1.23): HMAC → hashAlg; XOR → hashAlg + kdf.
     const s = r.u16();
-    if (s !== TPM_ALG.NULL) r.raw(s === 0x0005 ? 2 : 4); // HMAC: hashAlg; XOR: hashAlg + kdf
+    if (s === TPM_ALG.HMAC) r.u16();
+    else if (s === TPM_ALG.XOR) r.raw(4);
+    else if (s !== TPM_ALG.NULL) throw new TpmError('TPM_UNEXPECTED_OBJECT', `keyedhash scheme 0x${s.toString(16)}`);
     r.tpm2b(64);
     return { type, nameAlg, attributes, authPolicy };
   }
