@@ -11,9 +11,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { arch, cpus, platform, totalmem } from 'node:os';
 import type { BenchSection } from './harness.ts';
 import { section as crypto } from './crypto.ts';
+import { section as release } from './release.ts';
 import { section as delta } from './delta.ts';
+import { section as policy } from './policy.ts';
 
-const sections: readonly BenchSection[] = [crypto, delta];
+const sections: readonly BenchSection[] = [crypto, delta, policy, release];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const path = new URL('../../BENCHMARKS.md', import.meta.url);
