@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import type { DriverKind, Quantity } from '../port.ts';
 import { ConfigError } from './errors.ts';
 
@@ -59,6 +60,7 @@ function checkType(where: string, t: FieldType, v: unknown): void {
   if (t === 'int' && !Number.isSafeInteger(v)) throw bad(where, 'must be an integer');
   if (t === 'bool' && typeof v !== 'boolean') throw bad(where, 'must be true or false');
   if ((t === 'string' || t === 'path') && (typeof v !== 'string' || v === '' || v.length > 4096)) throw bad(where, 'must be a non-empty string');
+  if (t === 'path' && !isAbsolute(v as string)) throw bad(where, 'must be an absolute path');
 }
 
 function checkRanges(where: string, s: Record<string, unknown>): void {
@@ -139,9 +141,10 @@ export function parseConfigText(text: string, file = 'drivers.json'): DriverSpec
 
 /**
  * Parses a `--driver [ID=]KIND[:ARG]` flag, e.g. `ds18b20:/sys/bus/w1/devices`, `sim=simulated:42`,
- * `relay=gpio-out:17`. ARG fills the kind's main field (KIND_FIELDS[kind].flagArg).
+ * `relay=gpio-out:17`. ARG fills the kind's main field (KIND_FIELDS[kind].flagArg); a relative
+ * path is resolved against `cwd` when given.
  */
-export function parseDriverFlag(text: string): DriverSpec {
+export function parseDriverFlag(text: string, cwd?: string): DriverSpec {
   const m = /^(?:([a-z0-9][a-z0-9_-]{0,63})=)?([a-z0-9-]+)(?::(.+))?$/.exec(text);
   if (m === null) throw new ConfigError('BAD_SPEC', `--driver ${text}`, 'expected [ID=]KIND[:ARG], e.g. ds18b20:/sys/bus/w1/devices');
   const [, id, kind, arg] = m;
@@ -150,7 +153,8 @@ export function parseDriverFlag(text: string): DriverSpec {
   const raw: Record<string, unknown> = { id: id ?? kind, kind };
   if (arg !== undefined) {
     const t = k.fields[k.flagArg];
-    raw[k.flagArg] = t === 'int' ? (/^(0x[0-9a-f]+|-?\d+)$/i.test(arg) ? Number(arg) : Number.NaN) : arg;
+    if (t === 'int') raw[k.flagArg] = /^(0x[0-9a-f]+|-?\d+)$/i.test(arg) ? Number(arg) : Number.NaN;
+    else raw[k.flagArg] = t === 'path' && cwd !== undefined ? resolve(cwd, arg) : arg;
   }
   return validateSpec(raw, `--driver ${text}`);
 }

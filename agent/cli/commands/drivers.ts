@@ -29,7 +29,7 @@ export async function loadSpecs(inv: Invocation): Promise<DriverSpec[]> {
   if (text !== null) specs = parseConfigText(text, file);
   const flags = inv.options['driver'];
   for (const f of Array.isArray(flags) ? flags : typeof flags === 'string' ? [flags] : []) {
-    const spec = parseDriverFlag(f);
+    const spec = parseDriverFlag(f, inv.io.cwd);
     if (specs.some((s) => s.id === spec.id)) throw new ConfigError('DUPLICATE_ID', `--driver ${f}`, `id "${spec.id}" is already configured`);
     specs.push(spec);
   }
