@@ -129,6 +129,29 @@ describe('response parser is total', () => {
   });
 });
 
+describe('TPMT_PUBLIC and signature decoders through the client are total', () => {
+  const isTyped = (err: unknown): boolean => err instanceof TpmError || err instanceof TpmResponseError;
+
+  it('corrupted ReadPublic responses → a public area or a typed error', async () => {
+    const valid = response(0, readPublicBody());
+    await fc.assert(fc.asyncProperty(fc.array(fc.tuple(fc.nat({ max: valid.length - 1 }), fc.nat({ max: 255 })), { maxLength: 4 }), async (edits) => {
+      const bad = valid.slice();
+      for (const [at, byte] of edits) bad[at] = byte;
+      const tpm = await openTpm({ transport: createFakeTransport({ respond: () => bad }) });
+      await tpm.readPublic(0x81010002).catch((err: unknown) => expect(isTyped(err)).toBe(true));
+      await tpm.close();
+    }), { numRuns: 500 });
+  });
+
+  it('arbitrary Sign responses → a signature or a typed error', async () => {
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), async (body) => {
+      const tpm = await openTpm({ transport: createFakeTransport({ respond: () => response(0, body, 0x8002) }) });
+      await tpm.sign(0x81010002, new Uint8Array(32)).catch((err: unknown) => expect(isTyped(err)).toBe(true));
+      await tpm.close();
+    }), { numRuns: 500 });
+  });
+});
+
 describe('framing', () => {
   it('reassembles a response split at any points', () => {
     const whole = response(0, readPublicBody());
