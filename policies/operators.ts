@@ -5,7 +5,7 @@
 import { LONG_MAX, LONG_MIN } from './constants.ts';
 import { PolicyEvalError } from './errors.ts';
 import type { PatternElem } from './ast.ts';
-import { isAncestor } from './request.ts';
+import { entityAttr, isAncestor } from './request.ts';
 import type { Request } from './request.ts';
 import { EntityValue, RecordValue, SetValue, typeName } from './values.ts';
 import type { Value } from './values.ts';
@@ -63,7 +63,7 @@ export function getAttr(target: Value, attr: string, req: Request): Value {
   if (!(target instanceof EntityValue)) throw typeError('an entity or a record', target, `\`.${attr}\``);
   const data = req.entities.get(target.key);
   if (data === undefined) throw new PolicyEvalError('missing-entity', `entity ${target.text} is not in the request's entities`);
-  const v = data.attrs.get(attr);
+  const v = entityAttr(data, attr);
   if (v === undefined) throw new PolicyEvalError('missing-attribute', `${target.text} has no attribute \`${attr}\``);
   return v;
 }
@@ -72,7 +72,8 @@ export function getAttr(target: Value, attr: string, req: Request): Value {
 export function hasAttr(target: Value, attr: string, req: Request): Value | undefined {
   if (target instanceof RecordValue) return target.fields.get(attr);
   if (!(target instanceof EntityValue)) throw typeError('an entity or a record', target, '`has`');
-  return req.entities.get(target.key)?.attrs.get(attr);
+  const data = req.entities.get(target.key);
+  return data === undefined ? undefined : entityAttr(data, attr);
 }
 
 /** Glob match with `*` wildcards; greedy with single backtrack point, O(len(text) × len(pattern)). */

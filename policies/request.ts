@@ -10,7 +10,11 @@ import { EntityValue, RecordValue, SetValue, keyText } from './values.ts';
 import type { Value } from './values.ts';
 
 export interface EntityData {
-  readonly attrs: ReadonlyMap<string, Value>;
+  /**
+   * The entity's `attrs` JSON, already checked to be valid Cedar values; an attribute is read
+   * into a Value when a policy asks for it (`entityAttr`), so unused attributes cost nothing.
+   */
+  readonly attrs: Readonly<Record<string, unknown>>;
   /** Direct parents' keys; `isAncestor` follows them transitively. */
   readonly parents: readonly string[];
 }
@@ -45,6 +49,47 @@ function prefixed(err: unknown, where: string | number): never {
   const sep = typeof where === 'number' ? `[${where}]` : `.${where}`;
   const m = err.message;
   throw new PolicyRequestError(`${sep}${m.startsWith('[') || m.startsWith('.') || m.startsWith(':') ? '' : ': '}${m}`);
+}
+
+/** The checks of readValue without building anything (entity attributes are read on use). */
+function checkValue(x: unknown, depth: number): void {
+  if (depth > MAX_VALUE_DEPTH) throw new PolicyRequestError(`: value nested deeper than ${MAX_VALUE_DEPTH}`);
+  switch (typeof x) {
+    case 'boolean':
+    case 'string':
+      return;
+    case 'number':
+      if (!Number.isSafeInteger(x)) throw new PolicyRequestError(`: ${x} is not an integer Cedar can read exactly`);
+      return;
+    default:
+      break;
+  }
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) {
+      try {
+        checkValue(x[i], depth + 1);
+      } catch (err) {
+        prefixed(err, i);
+      }
+    }
+    return;
+  }
+  if (!isObject(x)) throw new PolicyRequestError(': null is not a Cedar value');
+  if (x['__entity'] !== undefined) { uidFromJson(x, ''); return; }
+  if (x['__extn'] !== undefined) throw new PolicyRequestError(': extension values are not supported');
+  for (const k in x) {
+    if (!Object.hasOwn(x, k)) continue;
+    try {
+      checkValue(x[k], depth + 1);
+    } catch (err) {
+      prefixed(err, k);
+    }
+  }
+}
+
+/** An attribute of a stored entity as a Value, or undefined when the entity lacks it. */
+export function entityAttr(data: EntityData, name: string): Value | undefined {
+  return Object.hasOwn(data.attrs, name) ? readValue(data.attrs[name], 1) : undefined;
 }
 
 /** Cedar value JSON: `{"__entity": …}` is an entity; other objects are records. */
@@ -121,7 +166,7 @@ export function requestFromJson(x: unknown): Request {
 }
 
 interface RawEntity {
-  readonly attrs: ReadonlyMap<string, Value>;
+  readonly attrs: Readonly<Record<string, unknown>>;
   readonly parents: readonly string[];
   readonly json: unknown;
 }
@@ -144,7 +189,16 @@ export function entitiesFromJson(x: unknown): ReadonlyMap<string, EntityData> {
 function readEntity(e: unknown, raw: Map<string, RawEntity>): void {
   if (!isObject(e)) throw new PolicyRequestError(': expected an object');
   const uid = uidFromJson(e['uid'], '.uid');
-  const attrs = recordFromJson(e['attrs'] ?? {}, '.attrs').fields;
+  const attrs = e['attrs'] ?? {};
+  if (!isObject(attrs)) throw new PolicyRequestError('.attrs: expected a record (JSON object)');
+  for (const k in attrs) {
+    if (!Object.hasOwn(attrs, k)) continue;
+    try {
+      checkValue(attrs[k], 1);
+    } catch (err) {
+      prefixed(err, `attrs.${k}`);
+    }
+  }
   const parentsJson = e['parents'] ?? [];
   if (!Array.isArray(parentsJson)) throw new PolicyRequestError('.parents: expected an array');
   const parents: string[] = [];

@@ -88,7 +88,7 @@ export const section: BenchSection = {
     const rows: string[][] = [];
     for (const n of SIZES) {
       const c = setup(n);
-      const [ours, pre, ref] = compare([c.ours, c.oursPreparsed, c.cedar]);
+      const [ours, pre, ref] = compare([c.ours, c.oursPreparsed, c.cedar], { rounds: 9, minMs: 300 });
       rows.push([
         String(n), `${c.allows}/16`, fmtRate(ours!.opsPerSec), fmtRate(ref!.opsPerSec),
         `${(ours!.opsPerSec / ref!.opsPerSec).toFixed(0)}×`, fmtRate(pre!.opsPerSec),
