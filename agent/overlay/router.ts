@@ -81,6 +81,8 @@ export class Router {
   readonly #replay: ReplayCache;
   readonly #timers: (() => void)[] = [];
   #running = false;
+  /** Handshakes in progress, per remote host (bounded like links: a silent flood cannot pile up). */
+  readonly #handshaking = new Map<string, number>();
   #bootstrapper: Bootstrapper | undefined;
 
   constructor(readonly deps: RouterDeps) {
@@ -212,18 +214,29 @@ export class Router {
   }
 
   #onInbound(stream: ByteStream): void {
-    const ip = `ip:${hostOf(stream.remoteAddress)}`;
-    const perIp = [...this.#links.values()].filter((l) => hostOf(l.remoteAddress) === hostOf(stream.remoteAddress)).length;
-    const maxLinks = this.deps.config.maxLinks ?? DEFAULT_MAX_LINKS;
-    if (!this.#running || this.profiles.isBanned(ip) || this.#links.size >= maxLinks || perIp >= (this.deps.config.maxLinksPerIp ?? DEFAULT_MAX_LINKS_PER_IP)) {
+    const host = hostOf(stream.remoteAddress);
+    const ip = `ip:${host}`;
+    const perIp = [...this.#links.values()].filter((l) => hostOf(l.remoteAddress) === host).length + (this.#handshaking.get(host) ?? 0);
+    const total = this.#links.size + [...this.#handshaking.values()].reduce((a, b) => a + b, 0);
+    if (!this.#running || this.profiles.isBanned(ip) || total >= (this.deps.config.maxLinks ?? DEFAULT_MAX_LINKS) || perIp >= (this.deps.config.maxLinksPerIp ?? DEFAULT_MAX_LINKS_PER_IP)) {
       this.deps.log.log('debug', 'link.refused', { code: 'LINK_LIMIT', remote: stream.remoteAddress });
       stream.close();
       return;
     }
+    this.#handshaking.set(host, (this.#handshaking.get(host) ?? 0) + 1);
+    const done = (): void => {
+      const n = (this.#handshaking.get(host) ?? 1) - 1;
+      if (n <= 0) this.#handshaking.delete(host);
+      else this.#handshaking.set(host, n);
+    };
     const holder: { hash: string | undefined; link: Link | undefined } = { hash: undefined, link: undefined };
     acceptLink(stream, this.deps, this.linkConfig, { staticKey: this.deps.identity.staticKey, replay: this.#replay }, this.#events(holder))
-      .then((link) => this.#registerInbound(link, holder, ip))
+      .then((link) => {
+        done();
+        this.#registerInbound(link, holder, ip);
+      })
       .catch((err: unknown) => {
+        done();
         const code = err instanceof OverlayError ? err.code : 'HANDSHAKE_FAILED';
         this.#penalise(ip, code);
       });
