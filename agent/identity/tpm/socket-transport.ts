@@ -98,8 +98,7 @@ class SocketTransport implements TpmTransport {
     await new Promise<void>((resolve) => {
       if (this.socket.destroyed) return resolve();
       this.socket.once('close', () => resolve());
-      this.socket.end();
-      this.socket.destroySoon();
+      this.socket.destroySoon(); // half-close after pending writes; swtpm then closes its side
     });
   }
 }
