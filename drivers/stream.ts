@@ -75,7 +75,8 @@ export function createStreamDriver(opts: StreamOptions): StreamDriver {
     quantities: opts.quantities,
     async read(quantity?: Quantity, o?: ReadOptions): Promise<Reading> {
       const q = quantity ?? opts.quantities[0];
-      const found = q === undefined ? undefined : (await readAll(o)).find((r) => r.quantity === q);
+      if (q === undefined || !opts.quantities.includes(q)) throw new DriverError('UNSUPPORTED', `${opts.id} does not measure ${String(quantity)}`);
+      const found = (await readAll(o)).find((r) => r.quantity === q);
       if (found === undefined) throw new DriverError('UNSUPPORTED', `${opts.id} does not measure ${String(quantity)}`);
       return found;
     },
