@@ -1,0 +1,146 @@
+/**
+ * The device-side update client: refresh the TUF metadata (trust/refresh.ts), pick the newest
+ * target for this hardware, download the delta that matches the running slot's image (or the
+ * full image), apply it into the inactive slot with the FWD1 engine, verify the whole slot and
+ * switch. Nothing reaches the inactive slot before the bytes it is made from are verified.
+ */
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CryptoPort } from '../../agent/crypto/index.ts';
+import { applyDelta } from '../delta/index.ts';
+import { TrustError, refresh } from '../trust/index.ts';
+import type { DeltaInfo, TargetFile, TrustedMetadata, TrustedStore } from '../trust/index.ts';
+import type { SlotManager } from '../slots/manager.ts';
+import type { SlotBackend } from '../slots/port.ts';
+import type { SlotRecord } from '../slots/state.ts';
+import { DOWNLOAD_DIR } from './constants.ts';
+import type { CounterStore } from './counter.ts';
+import { UpdateError } from './errors.ts';
+import type { RepositorySource } from './source.ts';
+
+export interface UpdaterDeps {
+  readonly crypto: CryptoPort;
+  readonly clock: { now(): number };
+  readonly source: RepositorySource;
+  readonly store: TrustedStore;
+  readonly counter: CounterStore;
+  readonly slots: SlotManager;
+  readonly backend: SlotBackend;
+  /** This board's hardware id (Uptane ECU hardware identifier), e.g. `rpi-zero2w`. */
+  readonly hardwareId: string;
+  /** Where partial downloads are kept; on the same filesystem as the slot images. */
+  readonly workDir: string;
+  readonly buildTime?: number;
+  readonly log?: (event: string, fields: Record<string, unknown>) => void;
+}
+
+export interface Plan {
+  readonly path: string;
+  readonly target: TargetFile;
+  /** The delta to apply, or undefined for the full image. */
+  readonly delta?: DeltaInfo;
+  readonly downloadBytes: number;
+}
+
+export type CheckResult =
+  | { readonly status: 'up-to-date'; readonly current: SlotRecord | null; readonly metadata: TrustedMetadata }
+  | { readonly status: 'available'; readonly plan: Plan; readonly current: SlotRecord | null; readonly metadata: TrustedMetadata };
+
+export interface UpdateOptions {
+  /** Install this target path instead of the newest one. */
+  readonly targetPath?: string;
+  readonly onProgress?: (phase: 'download' | 'apply', done: number, total: number) => void;
+  readonly bytesPerSecond?: number;
+}
+
+/** Uptane §5.4.4.4 and the release counter: may this device install `target`? */
+export function admissible(target: TargetFile, path: string, hardwareId: string, highWater: number): void {
+  if (!target.custom.hardwareIds.includes(hardwareId)) {
+    throw new TrustError('WRONG_HARDWARE', `${path} is for ${target.custom.hardwareIds.join(', ')}, not ${hardwareId}`);
+  }
+  if (target.custom.releaseCounter < highWater) {
+    throw new TrustError('RELEASE_ROLLBACK', `${path} has releaseCounter ${target.custom.releaseCounter} < committed ${highWater}`);
+  }
+}
+
+export function createUpdater(deps: UpdaterDeps) {
+  function choose(meta: TrustedMetadata, failed: readonly string[], targetPath?: string): [string, TargetFile] | undefined {
+    if (targetPath !== undefined) {
+      const t = meta.targets.targets[targetPath];
+      if (t === undefined) throw new TrustError('UNKNOWN_TARGET', `${targetPath} is not in the trusted targets metadata`);
+      return [targetPath, t];
+    }
+    const mine = Object.entries(meta.targets.targets)
+      .filter(([, t]) => t.custom.hardwareIds.includes(deps.hardwareId) && !failed.includes(t.hashes.sha256))
+      .sort(([, x], [, y]) => y.custom.releaseCounter - x.custom.releaseCounter);
+    return mine[0];
+  }
+
+  async function check(targetPath?: string): Promise<CheckResult> {
+    const metadata = await refresh(deps);
+    const state = await deps.slots.load();
+    const current = state.slots[state.committed];
+    const highWater = Math.max(await deps.counter.read(), current?.releaseCounter ?? 0);
+    const best = choose(metadata, state.failed, targetPath);
+    if (best === undefined) return { status: 'up-to-date', current, metadata };
+    const [path, target] = best;
+    admissible(target, path, deps.hardwareId, highWater);
+    if (target.hashes.sha256 === current?.sha256 || (targetPath === undefined && target.custom.releaseCounter <= highWater)) {
+      return { status: 'up-to-date', current, metadata };
+    }
+    const delta = target.custom.deltas.find((d) => current !== null && d.from.sha256 === current.sha256 && d.from.length === current.length);
+    const plan = { path, target, ...(delta === undefined ? {} : { delta }), downloadBytes: delta?.length ?? target.length };
+    return { status: 'available', plan, current, metadata };
+  }
+
+  /** Downloads and installs `plan` into the inactive slot; leaves the manager in `staged`. */
+  async function install(plan: Plan, opts: UpdateOptions = {}): Promise<SlotRecord> {
+    const { target } = plan;
+    const record: SlotRecord = { path: plan.path, sha256: target.hashes.sha256, length: target.length, version: target.custom.version, releaseCounter: target.custom.releaseCounter };
+    const state = await deps.slots.load();
+    const from = state.committed;
+    const { to } = await deps.slots.beginInstall(record);
+    const dl = join(deps.workDir, DOWNLOAD_DIR);
+    await mkdir(dl, { recursive: true });
+    const spec = (length: number, sha256: string) => ({
+      length, sha256, onProgress: (d: number, t: number) => opts.onProgress?.('download', d, t),
+      ...(opts.bytesPerSecond === undefined ? {} : { bytesPerSecond: opts.bytesPerSecond }),
+    });
+    const out = deps.backend.imagePath(to);
+    if (plan.delta !== undefined) {
+      const patch = join(dl, `${plan.delta.hashes.sha256}.fwd1`);
+      const r = await deps.source.fetchTarget(plan.delta.path, patch, spec(plan.delta.length, plan.delta.hashes.sha256));
+      deps.log?.('fw.download', { path: plan.delta.path, resumedFrom: r.resumedFrom, fetched: r.fetched });
+      await applyDelta({
+        oldPath: deps.backend.imagePath(from), patch, outPath: out, journalPath: join(dl, `${to}.journal`), resume: true,
+        onProgress: (p) => opts.onProgress?.('apply', p.targetDone, p.targetLength),
+      });
+      await rm(patch, { force: true });
+      await rm(join(dl, `${to}.journal`), { force: true });
+    } else {
+      const staged = join(dl, `${target.hashes.sha256}.image`);
+      const r = await deps.source.fetchTarget(plan.path, staged, spec(target.length, target.hashes.sha256));
+      deps.log?.('fw.download', { path: plan.path, resumedFrom: r.resumedFrom, fetched: r.fetched });
+      await rename(staged, out);
+    }
+    await deps.slots.finishInstall();
+    return record;
+  }
+
+  /** check → install → switch. Resolves with what was done; the caller restarts the agent. */
+  async function update(opts: UpdateOptions = {}): Promise<{ status: 'up-to-date' | 'switched'; record?: SlotRecord }> {
+    const s = await deps.slots.load();
+    if (s.phase === 'trial' || s.phase === 'switching' || s.phase === 'committing' || s.phase === 'rolling-back') {
+      throw new UpdateError('WRONG_PHASE', `an update is already in phase ${s.phase}: confirm or roll back first`);
+    }
+    const c = await check(opts.targetPath);
+    if (c.status === 'up-to-date') return { status: 'up-to-date' };
+    const record = await install(c.plan, opts);
+    await deps.slots.switchToStaged();
+    return { status: 'switched', record };
+  }
+
+  return { check, install, update };
+}
+
+export type Updater = ReturnType<typeof createUpdater>;
