@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSimulatedDriver } from '../drivers/simulated/index.ts';
 import { compile, loadPolicyDir } from '../policies/index.ts';
-import { openAuditLog } from './audit/index.ts';
+import { AUDIT_FILE, openAuditLog } from './audit/index.ts';
 import { defaultCrypto } from './crypto/index.ts';
 import type { CryptoPort } from './crypto/port.ts';
 import { writeFileAtomic } from './fs/atomic.ts';
@@ -24,8 +24,6 @@ import {
   listenFrames, openIntentState, systemIntentClock,
 } from './intent/index.ts';
 import type { Log } from './overlay/log.ts';
-
-export const AUDIT_FILE = 'audit.log';
 
 export interface AgentOptions {
   readonly dir: string;

@@ -16,3 +16,5 @@ export const CHECKPOINT_EVERY_MS = 10 * 60_000;
 export const GENESIS_HASH: Uint8Array = new Uint8Array(32);
 /** COSE content type of a checkpoint (agent/intent/constants.ts CONTENT_TYPE.checkpoint). */
 export const CHECKPOINT_CONTENT_TYPE = 'application/ip2-audit-checkpoint+cbor';
+/** The audit log's file name in the state directory. */
+export const AUDIT_FILE = 'audit.log';

@@ -12,4 +12,4 @@ export {
   type AuditRecord, type AuditDecision, type Checkpoint, type VerifyReport, type Entry,
 } from './format.ts';
 export { AuditError, type AuditErrorCode } from './errors.ts';
-export { KIND_RECORD, KIND_CHECKPOINT } from './constants.ts';
+export { KIND_RECORD, KIND_CHECKPOINT, AUDIT_FILE } from './constants.ts';

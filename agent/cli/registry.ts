@@ -10,6 +10,11 @@ import { tpmCommands } from './commands/tpm.ts';
 import { policyCommands } from './commands/policy.ts';
 import { netCommands } from './commands/net.ts';
 import { driversCommands } from './commands/drivers.ts';
+import { intentCommands } from './commands/intent.ts';
+import { pairCommands } from './commands/pair.ts';
+import { grantCommands } from './commands/grant.ts';
+import { auditCommands } from './commands/audit.ts';
+import { runCommands } from './commands/run.ts';
 
 export const commands: readonly Command[] = [
   ...identityCommands,
@@ -19,4 +24,9 @@ export const commands: readonly Command[] = [
   ...policyCommands,
   ...netCommands,
   ...driversCommands,
+  ...intentCommands,
+  ...pairCommands,
+  ...grantCommands,
+  ...auditCommands,
+  ...runCommands,
 ];
