@@ -79,13 +79,22 @@ export async function startSwtpm(): Promise<Swtpm> {
     '--ctrl', `type=tcp,port=${port + 1},bindaddr=127.0.0.1`,
     '--flags', 'not-need-init,startup-clear',
   ], { stdio: 'ignore' });
-  await waitListening(port, child);
+  // If the test process dies without afterAll, do not leave the simulator running.
+  const killOnExit = (): void => void child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  try {
+    await waitListening(port, child);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
   return {
     host: '127.0.0.1',
     port,
     dir,
     tcti: `swtpm:host=127.0.0.1,port=${port}`,
     async stop() {
+      process.removeListener('exit', killOnExit);
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
