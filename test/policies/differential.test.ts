@@ -5,6 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import { parsePolicies } from '../../policies/index.ts';
 import { policySet, request } from './arbitraries.ts';
 import { cedarOutcome, comparable, ourOutcome } from './reference.ts';
 
@@ -30,5 +32,26 @@ describe('differential against cedar-wasm', () => {
     expect(tally.decision).toBeGreaterThan(RUNS / 2);
     expect(tally.allow).toBeGreaterThan(RUNS / 20);
     expect(tally.errors).toBeGreaterThan(RUNS / 20);
+  }, SOAK ? 3_600_000 : 120_000);
+
+  const EDITS = ['(', ')', '[', ']', '{', '}', ',', ';', '.', '::', '"x"', '==', '<', '&&', '||', '!', '-', '+', '*', '0',
+    'in', 'has', 'like', 'is', 'if', 'then', 'else', 'true', '@id("a")', 'principal', 'context', 'foo', ' ', '"\\*"', ''];
+
+  it('accepts and rejects the same mutated policy texts as Cedar', () => {
+    const mutated = fc.tuple(policySet, fc.nat(), fc.nat({ max: 3 }), fc.constantFrom(...EDITS))
+      .map(([t, at, del, ins]) => { const i = at % (t.length + 1); return t.slice(0, i) + ins + t.slice(i + del); });
+    let rejected = 0;
+    fc.assert(fc.property(mutated, (text) => {
+      let ours = true;
+      try {
+        parsePolicies([{ name: 'm.cedar', text }]);
+      } catch {
+        ours = false;
+      }
+      const theirs = cedar.checkParsePolicySet({ staticPolicies: text }).type === 'success';
+      expect(ours, text).toBe(theirs);
+      if (!ours) rejected++;
+    }), { numRuns: SOAK ? 50_000 : 1_000 });
+    expect(rejected).toBeGreaterThan(0);
   }, SOAK ? 3_600_000 : 120_000);
 });
