@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { attachPms5003, openPms5003, PmsFramer, pmsCommand, type PmsEvent } from '../../drivers/pms5003/index.ts';
-import { createMemoryLinkPair, serialPortOpener } from '../../drivers/serial/index.ts';
+import { createMemoryLinkPair, serialPortOpener, type LinkOpener } from '../../drivers/serial/index.ts';
+import { DriverError } from '../../drivers/errors.ts';
 import { systemClock } from '../../drivers/clock.ts';
 import { ManualClock } from './support/clock.ts';
 import { encodePmsFrame, PmsEmulator, pmsWords } from './emulators/pms5003.ts';
@@ -167,5 +168,37 @@ describe.skipIf(skipPty)('PMS5003 driver over a socat pty with the emulator', ()
       await pty.stop();
     };
     await expect(d.read(undefined, { timeoutMs: 200 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+  });
+});
+
+describe('PMS5003 link supervision', () => {
+  it('reopens a silent port, with backoff after a failed open, and re-requests active mode', async () => {
+    const clock = new ManualClock();
+    const devices: PmsEmulator[] = [];
+    let failNext = false;
+    const open: LinkOpener = (path) => {
+      if (failNext) {
+        failNext = false;
+        return Promise.reject(new DriverError('NOT_FOUND', `${path} vanished`));
+      }
+      const [host, dev] = createMemoryLinkPair({}, [path, `${path}-dev`]);
+      devices.push(new PmsEmulator(dev));
+      return Promise.resolve(host);
+    };
+    const d = await openPms5003({ id: 'pm', path: '/dev/fake', open, clock, staleAfterMs: 10_000, reopenBackoffMs: 1_000 });
+    await devices[0]!.frame([1, 2, 3]);
+    await vi.waitFor(() => expect(d.health().reads).toBe(1));
+    failNext = true;
+    await clock.advance(10_000); // silent for staleAfterMs: close, and the reopen fails
+    expect(devices).toHaveLength(1);
+    await clock.advance(1_000); // backoff elapsed: reopened
+    await vi.waitFor(() => expect(devices).toHaveLength(2));
+    await vi.waitFor(() => expect(devices[1]!.received).toEqual([...pmsCommand(0xe1, 1)]));
+    await devices[1]!.frame([4, 5, 6]);
+    await vi.waitFor(() => expect(d.health().state).toBe('ok'));
+    expect(await d.read()).toMatchObject({ value: 5, quality: 'good' });
+    await devices[0]!.frame([9, 9, 9]).catch(() => undefined); // the old link is closed: ignored
+    expect((await d.read()).value).toBe(5);
+    await d.close();
   });
 });
