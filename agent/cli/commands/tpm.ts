@@ -36,6 +36,8 @@ const info: Command = {
         `  ecc curves    ${i.eccCurves.join(' ')}`,
         `  pcr banks     ${i.pcrBanks.map((b) => `${b.hash}(${b.pcrs})`).join(' ')}`,
         `  agent key     ${i.keyHandle} ${i.keyPresent ? 'present' : 'absent'}`,
+        `  owner auth    ${i.ownerAuthSet ? 'set (the agent needs an empty owner password)' : 'empty'}`,
+        `  lockout       ${i.inLockout ? 'IN LOCKOUT' : 'no'} (${i.lockoutCounter}/${i.maxAuthFail} failed authorisations)`,
       ];
       inv.io.stdout.write(`${lines.join('\n')}\n`);
     } finally {

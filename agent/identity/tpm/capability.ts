@@ -3,7 +3,7 @@
  * the summary `ip2 tpm info` prints.
  */
 import type { TpmClient } from './client.ts';
-import { TPM_ALG, TPM_CAP, TPM_CC, TPM_HT_PERSISTENT, TPM_PT } from './constants.ts';
+import { TPM_ALG, TPM_CAP, TPM_CC, TPM_HT_PERSISTENT, TPM_PT, TPMA_PERMANENT } from './constants.ts';
 import { TpmError } from './errors.ts';
 import { type Reader, Writer } from './marshal.ts';
 import { readPcrSelection, type PcrSelection } from './structures.ts';
@@ -66,6 +66,12 @@ export interface TpmInfo {
   readonly persistentHandles: readonly string[];
   readonly keyHandle: string;
   readonly keyPresent: boolean;
+  /** The agent uses the empty owner password; a set owner password makes key creation fail. */
+  readonly ownerAuthSet: boolean;
+  /** Dictionary-attack lockout: authorisations with DA protection are refused until it ends. */
+  readonly inLockout: boolean;
+  readonly lockoutCounter: number;
+  readonly maxAuthFail: number;
 }
 
 /** Four big-endian bytes as ASCII, NULs and non-printables dropped (TPM_PT_MANUFACTURER etc.). */
@@ -86,6 +92,8 @@ export async function tpmInfo(tpm: TpmClient, keyHandle: number): Promise<TpmInf
   const curves = await getCapability(tpm, TPM_CAP.ECC_CURVES, 0, 64, (r) => readList(r, 2, (x) => x.u16()));
   const banks: PcrSelection[] = await getCapability(tpm, TPM_CAP.PCRS, 0, 16, readPcrSelection);
   const persistent = await getHandles(tpm, TPM_HT_PERSISTENT);
+  const vars = await getProperties(tpm, TPM_PT.PERMANENT, 0x10);
+  const permanent = vars.get(TPM_PT.PERMANENT) ?? 0;
   const fw1 = props.get(TPM_PT.FIRMWARE_VERSION_1) ?? 0;
   const fw2 = props.get(TPM_PT.FIRMWARE_VERSION_2) ?? 0;
   const rev = props.get(TPM_PT.REVISION) ?? 0;
@@ -101,5 +109,9 @@ export async function tpmInfo(tpm: TpmClient, keyHandle: number): Promise<TpmInf
     persistentHandles: persistent.map((h) => hex(h, 8)),
     keyHandle: hex(keyHandle, 8),
     keyPresent: persistent.includes(keyHandle),
+    ownerAuthSet: (permanent & TPMA_PERMANENT.ownerAuthSet) !== 0,
+    inLockout: (permanent & TPMA_PERMANENT.inLockout) !== 0,
+    lockoutCounter: vars.get(TPM_PT.LOCKOUT_COUNTER) ?? 0,
+    maxAuthFail: vars.get(TPM_PT.MAX_AUTH_FAIL) ?? 0,
   };
 }

@@ -125,6 +125,18 @@ export const TPM_PT = {
   VENDOR_STRING_4: 0x109,
   FIRMWARE_VERSION_1: 0x10b,
   FIRMWARE_VERSION_2: 0x10c,
+  /** PT_VAR (0x200) + 0: TPMA_PERMANENT (Part 2 §8.6). */
+  PERMANENT: 0x200,
+  /** PT_VAR + 14: current failed-authorization count (Part 2 §6.13). */
+  LOCKOUT_COUNTER: 0x20e,
+  /** PT_VAR + 15: failures before lockout. */
+  MAX_AUTH_FAIL: 0x20f,
+} as const;
+
+/** Part 2 §8.6 TPMA_PERMANENT bits. */
+export const TPMA_PERMANENT = {
+  ownerAuthSet: 1 << 0,
+  inLockout: 1 << 9,
 } as const;
 
 /** Part 2 §10.6.1 TPMS_PCR_SELECT: sizeofSelect for the 24 PCRs of a PC-client TPM. */

@@ -47,7 +47,7 @@ describe.runIf(run)('ip2 tpm info against swtpm', () => {
     const c = io();
     expect(await dispatch(['tpm', 'info', '--tpm', `tcp://${sw.host}:${sw.port}`, '--json'], c.io)).toBe(0);
     const info = JSON.parse(c.out.join('')) as Record<string, unknown>;
-    expect(info).toMatchObject({ manufacturer: 'IBM', keyHandle: '0x81010002', keyPresent: false });
+    expect(info).toMatchObject({ manufacturer: 'IBM', keyHandle: '0x81010002', keyPresent: false, ownerAuthSet: false, inLockout: false });
     expect(info['eccCurves']).toContain('NIST_P256');
     expect(info['algorithms']).toContain('ecdsa');
   });
