@@ -24,8 +24,12 @@ export interface ApplyProgress {
 
 export interface ApplyOptions {
   readonly oldPath: string;
-  /** The patch: a file path, or its bytes as they arrive (e.g. a download). */
-  readonly patch: string | AsyncIterable<Uint8Array>;
+  /**
+   * The patch: a file path; its bytes as they arrive (e.g. a download; a resume then skips the
+   * bytes already applied); or a function opening the patch at a byte offset (e.g. an HTTP Range
+   * request), which a resume calls once for the header and once at the next operation's offset.
+   */
+  readonly patch: string | AsyncIterable<Uint8Array> | PatchOpener;
   readonly outPath: string;
   /** Where completed operations are recorded; default `${outPath}.journal`. */
   readonly journalPath?: string;
@@ -36,6 +40,9 @@ export interface ApplyOptions {
   readonly onStart?: (s: { readonly resumedAt: number; readonly opCount: number }) => void;
   readonly fs?: DeltaFs;
 }
+
+/** Opens the patch's bytes from `offset` to its end. */
+export type PatchOpener = (offset: number) => AsyncIterable<Uint8Array>;
 
 export interface ApplyResult {
   readonly header: PatchHeader;
@@ -50,7 +57,9 @@ export async function applyDelta(opts: ApplyOptions): Promise<ApplyResult> {
   const files: DeltaFile[] = patchFile === undefined ? [] : [patchFile];
   let journal: Journal | undefined;
   try {
-    const headerReader = new PatchReader(patchFile === undefined ? (opts.patch as AsyncIterable<Uint8Array>) : fileChunks(patchFile, 0));
+    const openAt = (offset: number): AsyncIterable<Uint8Array> =>
+      patchFile !== undefined ? fileChunks(patchFile, offset) : typeof opts.patch === 'function' ? opts.patch(offset) : (opts.patch as AsyncIterable<Uint8Array>);
+    const headerReader = new PatchReader(openAt(0));
     const headerBytes = await headerReader.readExact(HEADER_LENGTH);
     const header = decodeHeader(headerBytes);
     const old = await openOrIo(fs, opts.oldPath, 'read');
@@ -64,9 +73,9 @@ export async function applyDelta(opts: ApplyOptions): Promise<ApplyResult> {
     }
     const patchOffset = last?.patchOffset ?? HEADER_LENGTH;
     let reader = headerReader;
-    if (patchFile !== undefined) {
+    if (patchOffset > HEADER_LENGTH && (patchFile !== undefined || typeof opts.patch === 'function')) {
       await headerReader.close();
-      reader = new PatchReader(fileChunks(patchFile, patchOffset), patchOffset);
+      reader = new PatchReader(openAt(patchOffset), patchOffset);
     } else {
       await reader.skip(patchOffset - HEADER_LENGTH);
     }

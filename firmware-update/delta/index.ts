@@ -7,7 +7,7 @@
  * - `inspectDelta`: header and operation summary of a patch, without applying it.
  */
 export { applyDelta, hashFile } from './apply.ts';
-export type { ApplyOptions, ApplyProgress, ApplyResult } from './apply.ts';
+export type { ApplyOptions, ApplyProgress, ApplyResult, PatchOpener } from './apply.ts';
 export { createDelta, diffBytes, encodeDelta } from './diff.ts';
 export type { DiffOptions, DiffProgress, DiffStats } from './diff.ts';
 export { DeltaError, isDeltaError } from './errors.ts';

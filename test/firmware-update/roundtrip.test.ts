@@ -18,7 +18,7 @@ describe('patch(old, diff(old, new)) == new', () => {
         { numRuns: 100 },
       );
     });
-  });
+  }, 90_000);
 
   it('holds for unrelated random images, empty and identical files', async () => {
     await withTmp(async (dir) => {
@@ -31,7 +31,7 @@ describe('patch(old, diff(old, new)) == new', () => {
         { numRuns: 100 },
       );
     });
-  });
+  }, 90_000);
 
   it('handles the edge pairs explicitly', async () => {
     const some = new Uint8Array(Buffer.from('hello firmware world'));
