@@ -2,6 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { defaultCrypto } from '../../crypto/index.ts';
+import { chooseAssurance, hardwareBackends } from '../../identity/hardware.ts';
 import { initIdentity, openIdentity, readIdentityRecord } from '../../identity/store.ts';
 import { resolveDidKey } from '../../identity/did-document.ts';
 import { signCose1, verifyCose1 } from '../../identity/cose.ts';
@@ -13,16 +14,27 @@ const init: Command = {
   summary: 'create this device\'s identity (a did:key) in the state directory',
   options: {
     force: { type: 'boolean', description: 'replace an existing identity (the old key is lost)' },
-    keystore: { type: 'string', arg: 'KIND', description: 'software (default); tpm and sealed need a TPM 2.0' },
+    keystore: { type: 'string', arg: 'KIND', description: 'auto (default: tpm when a TPM answers, else software), tpm, sealed, software' },
+    tpm: { type: 'string', arg: 'ADDR', description: 'TPM to use: /dev/tpmrm0 (default, or $IP2_TPM) or tcp://HOST:PORT for swtpm' },
     json: { type: 'boolean', description: 'print the result as JSON' },
   },
-  details: `The private key never leaves the state directory (software: keys/device.ed25519, mode 0600).
-Refuses to overwrite an existing identity unless --force is given.`,
+  details: `Key stores, strongest first:
+  tpm       a P-256 key created inside the TPM 2.0; it never leaves it (did:key:zDn…)
+  sealed    an Ed25519 seed sealed to the TPM under PCR 7; unsealed at start (did:key:z6Mk…)
+  software  an Ed25519 seed in keys/device.ed25519, mode 0600 (did:key:z6Mk…)
+The assurance is recorded and shown by ip2 id. Refuses to overwrite an identity unless --force.`,
   async run(inv) {
     const crypto = defaultCrypto();
-    const assurance = (stringOption(inv, 'keystore') ?? 'software') as Assurance;
-    if (!['software', 'tpm', 'sealed'].includes(assurance)) throw new UsageError(`unknown key store: ${assurance}`);
-    const { store, record } = await initIdentity(inv.dir, { crypto, assurance, force: flag(inv, 'force') });
+    const tpmAddress = tpmOption(inv);
+    let kind = stringOption(inv, 'keystore') ?? 'auto';
+    if (!['auto', 'software', 'tpm', 'sealed'].includes(kind)) throw new UsageError(`unknown key store: ${kind} (auto, tpm, sealed, software)`);
+    if (kind === 'auto') {
+      const { assurance, probe } = await chooseAssurance(tpmAddress);
+      if (!probe.present) inv.io.stderr.write(`no TPM (${probe.reason}): using a software key\n`);
+      kind = assurance;
+    }
+    const backends = hardwareBackends({ crypto, ...(tpmAddress === undefined ? {} : { tpmAddress }) });
+    const { store, record } = await initIdentity(inv.dir, { crypto, backends, assurance: kind as Assurance, force: flag(inv, 'force') });
     await store.close();
     if (flag(inv, 'json')) printJson(inv, { ...record, dir: inv.dir });
     else inv.io.stdout.write(`created ${record.did}\n  algorithm ${record.algorithm}, assurance ${record.assurance}, in ${inv.dir}\n`);
@@ -61,11 +73,15 @@ const sign: Command = {
     in: { type: 'string', arg: 'FILE', description: 'the payload to sign' },
     out: { type: 'string', arg: 'FILE', description: 'where to write the COSE_Sign1 bytes' },
     'content-type': { type: 'string', arg: 'TYPE', description: 'content type to put in the protected header' },
+    tpm: { type: 'string', arg: 'ADDR', description: 'TPM address when the identity is tpm or sealed (default: as recorded)' },
   },
   async run(inv) {
     const payload = await readInput(inv, requireOption(inv, 'in'));
     const out = resolve(inv.io.cwd, requireOption(inv, 'out'));
-    const { store } = await openIdentity(inv.dir, { crypto: defaultCrypto() });
+    const crypto = defaultCrypto();
+    const tpmAddress = tpmOption(inv);
+    const backends = hardwareBackends({ crypto, ...(tpmAddress === undefined ? {} : { tpmAddress }) });
+    const { store } = await openIdentity(inv.dir, { crypto, backends });
     try {
       const contentType = stringOption(inv, 'content-type');
       const envelope = await signCose1(payload, store, contentType === undefined ? {} : { contentType });
@@ -98,6 +114,11 @@ const verify: Command = {
     else inv.io.stdout.write(`valid signature by ${v.did} (${v.algorithm}), payload ${v.payload.length} bytes\n`);
   },
 };
+
+/** `--tpm`, else `$IP2_TPM`; undefined means the default (/dev/tpmrm0, or as recorded). */
+function tpmOption(inv: Invocation): string | undefined {
+  return stringOption(inv, 'tpm') ?? inv.io.env['IP2_TPM'];
+}
 
 function onePositional(inv: Invocation, name: string): string {
   if (inv.positionals.length !== 1) throw new UsageError(`expected one ${name}`);
