@@ -212,12 +212,12 @@ function readEntity(e: unknown, raw: Map<string, RawEntity>): void {
 }
 
 /** Rejects a cycle in `parents`, as Cedar does; iterative three-colour DFS, O(entities + edges). */
-function checkAcyclic(raw: ReadonlyMap<string, RawEntity>): Map<string, EntityData> {
-  const state = new Map<string, 1 | 2>();
-  for (const root of raw.keys()) {
+function checkAcyclic(raw: ReadonlyMap<string, RawEntity>): ReadonlyMap<string, EntityData> {
+  let state: Map<string, 1 | 2> | undefined;
+  for (const [root, entity] of raw) {
+    if (!hasStoredParent(raw, entity.parents)) continue; // no edge inside the store: no cycle through it
+    state ??= new Map();
     if (state.has(root)) continue;
-    const rootParents = raw.get(root)!.parents;
-    if (rootParents.every((p) => !raw.has(p))) { state.set(root, 2); continue; }
     const stack: Array<{ key: string; i: number }> = [{ key: root, i: 0 }];
     state.set(root, 1);
     while (stack.length > 0) {
@@ -229,7 +229,7 @@ function checkAcyclic(raw: ReadonlyMap<string, RawEntity>): Map<string, EntityDa
         continue;
       }
       const p = parents[top.i++]!;
-      if (!raw.has(p)) continue; // an entity without a record has no parents: no cycle through it
+      if (!raw.has(p)) continue;
       const s = state.get(p);
       if (s === 1) throw new PolicyRequestError(`entities: the parent hierarchy has a cycle through ${keyText(p)}`);
       if (s === undefined) {
@@ -238,9 +238,12 @@ function checkAcyclic(raw: ReadonlyMap<string, RawEntity>): Map<string, EntityDa
       }
     }
   }
-  const out = new Map<string, EntityData>();
-  for (const [key, e] of raw) out.set(key, { attrs: e.attrs, parents: e.parents });
-  return out;
+  return raw;
+}
+
+function hasStoredParent(raw: ReadonlyMap<string, RawEntity>, parents: readonly string[]): boolean {
+  for (const p of parents) if (raw.has(p)) return true;
+  return false;
 }
 
 /**
