@@ -60,3 +60,49 @@ if (!available && REAL) throw new Error('IP2_REAL=1 but swtpm is not installed')
     expect(r.out).toMatch(/assurance software/);
   });
 });
+
+describe('session keys certified by the device key', () => {
+  it('a TPM-held key certifies an Ed25519 session key once; traffic verifies against the session key', async () => {
+    const { createNodeCrypto } = await import('../../agent/crypto/index.ts');
+    const { createSessionKey, verifySessionCertificate } = await import('../../agent/identity/session.ts');
+    const { softwareKeyStore } = await import('../../agent/identity/software-keystore.ts');
+    const crypto = createNodeCrypto();
+    const device = softwareKeyStore(new Uint8Array(32).fill(3), crypto);
+    let deviceSignatures = 0;
+    const counted = { ...device, did: device.did, algorithm: device.algorithm, sign: (m: Uint8Array) => (deviceSignatures++, device.sign(m)) };
+    const t0 = Date.UTC(2026, 10, 22, 12);
+    const session = await createSessionKey(counted, { crypto, now: () => t0, lifetimeSeconds: 3600 });
+    const claims = verifySessionCertificate(session.certificate, { crypto, nowMs: t0 + 1000, deviceDid: device.did });
+    expect(claims.sessionDid).toBe(session.signer.did);
+    for (let i = 0; i < 20; i++) {
+      const msg = new TextEncoder().encode(`message ${i}`);
+      const sig = await session.signer.sign(msg);
+      expect(crypto.ed25519.verify(session.signer.publicKey, msg, sig)).toBe(true);
+    }
+    expect(deviceSignatures).toBe(1);
+    expect(() => verifySessionCertificate(session.certificate, { crypto, nowMs: t0 + 3600_000 + 61_000 })).toThrow(expect.objectContaining({ code: 'SESSION_CERT_EXPIRED' }));
+    expect(() => verifySessionCertificate(session.certificate, { crypto, nowMs: t0 - 61_000 })).toThrow(expect.objectContaining({ code: 'SESSION_CERT_NOT_YET_VALID' }));
+    const other = softwareKeyStore(new Uint8Array(32).fill(4), crypto);
+    expect(() => verifySessionCertificate(session.certificate, { crypto, nowMs: t0, deviceDid: other.did })).toThrow(expect.objectContaining({ code: 'COSE_KID_MISMATCH' }));
+  });
+});
+
+(available ? describe : describe.skip)('session key certified inside swtpm', () => {
+  it('a P-256 TPM key certifies the session key; the certificate verifies with both adapters', async () => {
+    const { createNobleCrypto, createNodeCrypto } = await import('../../agent/crypto/index.ts');
+    const { createSessionKey, verifySessionCertificate } = await import('../../agent/identity/session.ts');
+    const { createTpmKeyStore, openTpm, DEFAULT_KEY_HANDLE } = await import('../../agent/identity/tpm/index.ts');
+    const sw = await startSwtpm();
+    try {
+      const store = await createTpmKeyStore(await openTpm({ tcp: { host: sw.host, port: sw.port } }), { handle: DEFAULT_KEY_HANDLE, create: true });
+      const now = Date.now();
+      const session = await createSessionKey(store, { crypto: createNodeCrypto(), now: () => now });
+      for (const crypto of [createNodeCrypto(), createNobleCrypto()]) {
+        expect(verifySessionCertificate(session.certificate, { crypto, nowMs: now, deviceDid: store.did }).deviceDid).toMatch(/^did:key:zDn/);
+      }
+      await store.close();
+    } finally {
+      await sw.stop();
+    }
+  });
+});
