@@ -17,6 +17,9 @@ export const CMD_ABC = 0x79;
 export const ABC_ON = 0xa0;
 export const ABC_OFF = 0x00;
 
+/** Commands that produce a reply frame `FF CMD …` (manual command list; 0x7D is ABC status). */
+export const REPLY_COMMANDS: readonly number[] = [0x86, 0x79, 0x7d, 0x87, 0x88];
+
 /** Manual, "Main parameters": detection ranges up to 10000 ppm depending on the variant. */
 export const MAX_PPM = 10_000;
 

@@ -1,5 +1,5 @@
 import { DriverError } from '../errors.ts';
-import { FRAME_BYTES, SENSOR_NUMBER, START } from './constants.ts';
+import { FRAME_BYTES, REPLY_COMMANDS, SENSOR_NUMBER, START } from './constants.ts';
 
 /** A reply frame with a valid check value: the command it answers and bytes 2..7. */
 export interface MhzFrame {
@@ -32,9 +32,11 @@ export function mhzCommand(command: number, data: readonly number[] = []): Uint8
 }
 
 /**
- * An incremental, resynchronising reader of 9-byte replies: scan for FF, wait for 9 bytes,
- * check; on a bad check drop ONE byte and rescan. Frames whose byte 1 is 0x01 are host
- * commands (an echo on a loopback), not replies, and are skipped. Holds at most 8 bytes.
+ * An incremental, resynchronising reader of 9-byte replies: scan for FF followed by a known
+ * reply command, wait for 9 bytes, check; on a bad check drop ONE byte and rescan. Anything
+ * else after FF (0x01 is a host command echoed on a loopback) is skipped. Holds at most 8 bytes.
+ * The check value is one byte, so noise can still forge a frame (about 1 in 256 candidates
+ * that start FF + a known command); the driver's range check is the second line of defence.
  */
 export class MhzFramer {
   #buf = new Uint8Array(0);
@@ -58,8 +60,8 @@ export class MhzFramer {
       }
       if (data.length - pos < FRAME_BYTES) break;
       const frame = data.subarray(pos, pos + FRAME_BYTES);
-      if (frame[1] === SENSOR_NUMBER || frame[1] === START) {
-        // Not a reply: a host command or a run of FF. Skip this byte.
+      if (frame[1] === SENSOR_NUMBER || !REPLY_COMMANDS.includes(frame[1] ?? 0)) {
+        // Not a reply: a host command, a run of FF, or FF inside data. Skip this byte.
         pos += 1;
         skipped += 1;
         continue;
