@@ -1,3 +1,5 @@
+// createPolledDriver is one factory of about 80 lines on purpose: its closures share private
+// per-instance state (last measurement, closed flag) that a class would expose to subclasses.
 import { sleep, withTimeout } from './clock.ts';
 import { DriverError, isDriverError } from './errors.ts';
 import { DEFAULT_STALE_AFTER_MS, HealthTracker } from './health.ts';

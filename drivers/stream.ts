@@ -1,3 +1,5 @@
+// createStreamDriver is one factory of about 75 lines on purpose: its closures share the
+// per-instance latest value and waiter set, which must not leak outside the driver.
 import { DriverError } from './errors.ts';
 import { HealthTracker } from './health.ts';
 import type { Measurement } from './polled.ts';

@@ -1,3 +1,5 @@
+// attachMhz19b is one factory of about 70 lines on purpose: the pending-reply slot, request
+// queue and link are per-instance state shared by read and the calibration commands.
 import { withTimeout } from '../clock.ts';
 import { DriverError } from '../errors.ts';
 import { createPolledDriver } from '../polled.ts';
