@@ -57,6 +57,13 @@ export class NetDbService {
   async #onLookup(peer: string, m: Extract<NetDbMessage, { t: 'lookup' }>): Promise<void> {
     const sender = this.#db.get(Buffer.from(peer, 'hex'));
     if (sender === undefined) return;
+    if (m.x && hex(m.key) === peer) {
+      // A router searching for itself wants the floodfills closest to its own key (before a store).
+      const near = this.closestOthers(m.key, MAX_REPLY_PEERS - 1, [peer]);
+      const self = this.router.floodfill ? [this.router.ownRouterInfo.bytes] : [];
+      await this.router.send(sender, { t: 'reply', id: m.id, peers: [...self, ...near.map((e) => e.bytes)] });
+      return;
+    }
     if (m.x) {
       const now = this.router.deps.clock.now();
       const crypto = this.router.deps.crypto;
@@ -76,8 +83,25 @@ export class NetDbService {
     await this.router.send(sender, { t: 'reply', id: m.id, peers: closer.map((e) => e.bytes) });
   }
 
+  /**
+   * Iteratively asks the floodfills closest to our own key for ones closer still (a lookup of
+   * our own hash with `x` set), so a store lands where lookups will search.
+   */
+  async findClosestToSelf(): Promise<void> {
+    const own = this.router.ownRouterInfo;
+    const queried = new Set<string>([this.router.hashHex]);
+    for (let round = 1; round <= LOOKUP_MAX_ROUNDS; round++) {
+      const batch = this.closestOthers(own.hash, LOOKUP_PARALLELISM, queried);
+      if (batch.length === 0) return;
+      for (const b of batch) queried.add(hex(b.hash));
+      const answers = await Promise.allSettled(batch.map((ff) => this.router.request(ff, (id) => ({ t: 'lookup', id, key: own.hash, x: true }))));
+      for (const a of answers) if (a.status === 'fulfilled') this.#absorb(a.value, own.hash);
+    }
+  }
+
   /** Stores our RouterInfo at the closest floodfill, acked; floodfills flood it themselves. */
   async publish(): Promise<void> {
+    await this.findClosestToSelf();
     const own = this.router.ownRouterInfo;
     const targets = this.closestOthers(own.hash, this.router.floodfill ? FLOOD_REDUNDANCY : 1);
     if (targets.length === 0) return;
