@@ -39,8 +39,11 @@ export const MAX_IMAGE = 2 ** 40;
 export const BROTLI_QUALITY = 11;
 export const BROTLI_LGWIN = 22;
 
-/** Default target extent the diff cuts images into (§D.5; must be ≤ MAX_OP_TARGET). */
-export const DEFAULT_EXTENT = 2 * 1024 * 1024;
+/**
+ * Default target extent the diff cuts images into (§D.9; ≤ MAX_OP_TARGET). 4 MiB rather than
+ * 2 MiB: fewer operations and a longer brotli context made the bench corpus 5–25 % smaller.
+ */
+export const DEFAULT_EXTENT = 4 * 1024 * 1024;
 
 /** §D.7 Journal: magic "IP2FWJ1\0", then SHA-256 of the patch header, then fixed-size records. */
 export const JOURNAL_MAGIC = Uint8Array.from([0x49, 0x50, 0x32, 0x46, 0x57, 0x4a, 0x31, 0x00]);

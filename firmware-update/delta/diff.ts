@@ -109,7 +109,7 @@ function cheapOp(oldImage: Uint8Array, newImage: Uint8Array, start: number, end:
 function diffOp(ctx: MatchContext, start: number, end: number, quality: number | undefined): Op {
   const target = ctx.target.subarray(start, end);
   const sha = sha256(target);
-  const pieces = matchExtent(ctx, start, end);
+  const pieces = matchExtent(ctx, start, end).filter((p) => p.add > 0 || p.extra > 0);
   const only = pieces[0];
   if (pieces.length === 1 && only !== undefined && only.extra === 0 && ctx.old.subarray(only.oldPos, only.oldPos + only.add).every((b, k) => b === target[k])) {
     return { kind: 'source_copy', targetLength: target.length, sha256: sha, sourceOffset: only.oldPos };

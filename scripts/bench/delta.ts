@@ -17,7 +17,7 @@ import { bsdiffBrotliSize, timed } from './delta/tools.ts';
 const ROOT = new URL('../../.tmp/bench-delta/', import.meta.url).pathname;
 const CHILD = new URL('./delta/fw-child.ts', import.meta.url).pathname;
 const NODE = [process.execPath, '--import', 'tsx', CHILD];
-const DIFF_TIMEOUT_S = 600;
+const DIFF_TIMEOUT_S = 300;
 
 interface Tool {
   readonly id: string;

@@ -10,7 +10,7 @@ const diff: Command = {
   summary: 'make a delta patch from image OLD to image NEW (build machine)',
   options: {
     output: { type: 'string', short: 'o', arg: 'PATCH', description: 'where to write the patch (required)' },
-    extent: { type: 'string', arg: 'BYTES', description: 'target bytes per operation (default 2097152, at most 4194304)' },
+    extent: { type: 'string', arg: 'BYTES', description: 'target bytes per operation (default and maximum 4194304)' },
     quality: { type: 'string', arg: 'N', description: 'brotli quality 0..11 (default 11)' },
     json: { type: 'boolean', description: 'print the patch statistics as JSON' },
   },
