@@ -5,11 +5,11 @@
  * (a memo hit means the same bytes already verified, so no verify is needed).
  */
 import type { CryptoPort } from '../crypto/port.ts';
-import { verifyCose1 } from '../identity/cose.ts';
 import { CONTENT_TYPE, MAX_GRANT_BYTES } from './constants.ts';
 import { type Grant, type Intent, parseGrantPayload, predicateKey, satisfies } from './envelope.ts';
 import { IntentError } from './errors.ts';
-import { hex, peekCosePayload } from './fields.ts';
+import { type HeaderMemo, type KeyMemo, type OpenedCose, openCose1, verifyOpened } from './cose-fast.ts';
+import { hex } from './fields.ts';
 
 export interface ChainFacts {
   /** Number of grants (0: the issuer acts on its own authority). */
@@ -33,7 +33,7 @@ export interface ChainContext {
 }
 
 export interface DecodedGrant {
-  readonly bytes: Uint8Array;
+  readonly opened: OpenedCose;
   readonly hash: string;
   readonly grant: Grant;
 }
@@ -58,8 +58,12 @@ export function createGrantMemo(maxEntries: number): GrantMemo {
   };
 }
 
-export function decodeChain(prf: readonly Uint8Array[], crypto: CryptoPort): DecodedGrant[] {
-  return prf.map((bytes) => ({ bytes, hash: hex(crypto.sha256(bytes)), grant: parseGrantPayload(peekCosePayload(bytes, MAX_GRANT_BYTES)) }));
+export function decodeChain(prf: readonly Uint8Array[], crypto: CryptoPort, headers?: HeaderMemo): DecodedGrant[] {
+  return prf.map((bytes) => {
+    const opened = openCose1(bytes, MAX_GRANT_BYTES, headers);
+    if (opened.contentType !== CONTENT_TYPE.grant) throw new IntentError('malformed', 'a prf entry is not a grant envelope');
+    return { opened, hash: hex(crypto.sha256(bytes)), grant: parseGrantPayload(opened.payload) };
+  });
 }
 
 function fail(code: ConstructorParameters<typeof IntentError>[0], msg: string): never {
@@ -100,16 +104,10 @@ function attenuated(parent: Grant, child: Grant, depth: number): void {
 }
 
 /** Verifies each grant's signature by its `iss`, unless the memo already holds its hash. */
-export function verifyChainSignatures(chain: readonly DecodedGrant[], crypto: CryptoPort, memo: GrantMemo): void {
-  chain.forEach(({ bytes, hash, grant }, i) => {
+export function verifyChainSignatures(chain: readonly DecodedGrant[], crypto: CryptoPort, memo: GrantMemo, keys: KeyMemo): void {
+  chain.forEach(({ opened, hash, grant }, i) => {
     if (memo.has(hash)) return;
-    let ok: boolean;
-    try {
-      ok = verifyCose1(bytes, { crypto, maxBytes: MAX_GRANT_BYTES, kid: grant.iss }).contentType === CONTENT_TYPE.grant;
-    } catch (cause) {
-      throw new IntentError('bad_signature', `grant at depth ${i + 1} does not verify`, { cause });
-    }
-    if (!ok) fail('bad_signature', `grant at depth ${i + 1} is not a grant envelope`);
+    if (!verifyOpened(opened, grant.iss, crypto, keys)) fail('bad_signature', `grant at depth ${i + 1} does not verify`);
     memo.add(hash);
   });
 }

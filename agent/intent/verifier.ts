@@ -10,7 +10,6 @@
  * intent must carry a device-issued challenge, so nothing captured before the restart replays.
  */
 import type { CryptoPort } from '../crypto/port.ts';
-import { verifyCose1 } from '../identity/cose.ts';
 import { evaluate, type CompiledPolicies } from '../../policies/index.ts';
 import { type ChainFacts, checkChain, createGrantMemo, decodeChain, verifyChainSignatures, type GrantMemo } from './chain.ts';
 import type { Challenges, ClockState, ClockStateName } from './clock.ts';
@@ -19,7 +18,7 @@ import { CLOCK_SKEW_S, CONTENT_TYPE, GRANT_MEMO_ENTRIES, MAX_INTENT_BYTES, MAX_I
 import type { Intent } from './envelope.ts';
 import { parseIntentPayload } from './envelope.ts';
 import { IntentError, type ReasonCode } from './errors.ts';
-import { peekCosePayload } from './fields.ts';
+import { type KeyMemo, type OpenedCose, createHeaderMemo, createKeyMemo, openCose1, verifyOpened } from './cose-fast.ts';
 import type { ReplayCache } from './replay.ts';
 
 export interface VerifierOptions {
@@ -37,6 +36,7 @@ export interface VerifierOptions {
   readonly bootS: number;
   readonly skewS?: number;
   readonly memo?: GrantMemo;
+  readonly keys?: KeyMemo;
 }
 
 export interface Verdict {
@@ -59,6 +59,8 @@ export interface IntentVerifier {
 export function createIntentVerifier(opts: VerifierOptions): IntentVerifier {
   const skew = opts.skewS ?? CLOCK_SKEW_S;
   const memo = opts.memo ?? createGrantMemo(GRANT_MEMO_ENTRIES);
+  const keys = opts.keys ?? createKeyMemo(GRANT_MEMO_ENTRIES);
+  const headers = createHeaderMemo(GRANT_MEMO_ENTRIES);
   const warmUntilS = opts.bootS + MAX_INTENT_LIFETIME_S + skew;
 
   const checkTime = (intent: Intent, nowS: number): void => {
@@ -77,19 +79,15 @@ export function createIntentVerifier(opts: VerifierOptions): IntentVerifier {
     }
   };
 
-  const verifySignature = (envelope: Uint8Array, intent: Intent): void => {
-    let ct: unknown;
-    try {
-      ct = verifyCose1(envelope, { crypto: opts.crypto, maxBytes: MAX_INTENT_BYTES, kid: intent.iss }).contentType;
-    } catch (cause) {
-      throw new IntentError('bad_signature', 'the intent signature does not verify for its iss', { cause });
-    }
-    if (ct !== CONTENT_TYPE.intent) throw new IntentError('bad_signature', 'the envelope is not an intent');
+  const verifySignature = (opened: OpenedCose, intent: Intent): void => {
+    if (!verifyOpened(opened, intent.iss, opts.crypto, keys)) throw new IntentError('bad_signature', 'the intent signature does not verify for its iss');
   };
 
   const steps = (envelope: Uint8Array): { intent: Intent; chain: ChainFacts; nowS: number } => {
     if (envelope.length > MAX_INTENT_BYTES) throw new IntentError('too_large', `intent of ${envelope.length} bytes exceeds ${MAX_INTENT_BYTES}`);
-    const intent = parseIntentPayload(peekCosePayload(envelope, MAX_INTENT_BYTES), MAX_INTENT_BYTES);
+    const opened = openCose1(envelope, MAX_INTENT_BYTES, headers);
+    if (opened.contentType !== CONTENT_TYPE.intent) throw new IntentError('malformed', 'the envelope is not an intent');
+    const intent = parseIntentPayload(opened.payload, MAX_INTENT_BYTES);
     if (intent.aud !== opts.deviceDid) throw new IntentError('wrong_audience', 'the intent is addressed to another device');
     const controllers = opts.controllers();
     if (controllers.length === 0) throw new IntentError('not_paired', 'this device is not paired yet');
@@ -97,13 +95,13 @@ export function createIntentVerifier(opts: VerifierOptions): IntentVerifier {
     checkTime(intent, nowS);
     if (opts.replay.seen(intent.iss, intent.nonce, nowS)) throw new IntentError('replay', 'this nonce was already used');
     if (COMMANDS[intent.cmd] === undefined) throw new IntentError('unknown_command', `unknown command ${intent.cmd}`);
-    const decoded = decodeChain(intent.prf, opts.crypto);
+    const decoded = decodeChain(intent.prf, opts.crypto, headers);
     const chain = checkChain(intent, decoded, {
       deviceDid: opts.deviceDid, controllers, isRevoked: (h) => opts.revocations.has(h),
       nowS, trusted: opts.clock.state === 'trusted', skewS: skew,
     });
-    verifySignature(envelope, intent);
-    verifyChainSignatures(decoded, opts.crypto, memo);
+    verifySignature(opened, intent);
+    verifyChainSignatures(decoded, opts.crypto, memo, keys);
     if (!opts.replay.record(intent.iss, intent.nonce, intent.exp + skew, nowS)) {
       throw new IntentError('replay_cache_full', 'too many live intents; try again shortly');
     }
@@ -135,7 +133,7 @@ export function createIntentVerifier(opts: VerifierOptions): IntentVerifier {
 
 function tryIntent(envelope: Uint8Array): Intent | null {
   try {
-    return parseIntentPayload(peekCosePayload(envelope, MAX_INTENT_BYTES), MAX_INTENT_BYTES);
+    return parseIntentPayload(openCose1(envelope, MAX_INTENT_BYTES).payload, MAX_INTENT_BYTES);
   } catch {
     return null;
   }

@@ -14,8 +14,9 @@ import { section as crypto } from './crypto.ts';
 import { section as release } from './release.ts';
 import { section as delta } from './delta.ts';
 import { section as policy } from './policy.ts';
+import { section as intent } from './intent.ts';
 
-const sections: readonly BenchSection[] = [crypto, delta, policy, release];
+const sections: readonly BenchSection[] = [crypto, delta, policy, release, intent];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const path = new URL('../../BENCHMARKS.md', import.meta.url);
