@@ -4,12 +4,13 @@
  * full image), apply it into the inactive slot with the FWD1 engine, verify the whole slot and
  * switch. Nothing reaches the inactive slot before the bytes it is made from are verified.
  */
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CryptoPort } from '../../agent/crypto/index.ts';
 import { applyDelta } from '../delta/index.ts';
 import { TrustError, refresh } from '../trust/index.ts';
 import type { DeltaInfo, TargetFile, TrustedMetadata, TrustedStore } from '../trust/index.ts';
+import { hashImage } from '../slots/manager.ts';
 import type { SlotManager } from '../slots/manager.ts';
 import type { SlotBackend } from '../slots/port.ts';
 import type { SlotRecord } from '../slots/state.ts';
@@ -51,6 +52,8 @@ export interface UpdateOptions {
   readonly targetPath?: string;
   readonly onProgress?: (phase: 'download' | 'apply', done: number, total: number) => void;
   readonly bytesPerSecond?: number;
+  /** Download the full image even when a delta would fit. */
+  readonly full?: boolean;
 }
 
 /** Uptane §5.4.4.4 and the release counter: may this device install `target`? */
@@ -61,6 +64,11 @@ export function admissible(target: TargetFile, path: string, hardwareId: string,
   if (target.custom.releaseCounter < highWater) {
     throw new TrustError('RELEASE_ROLLBACK', `${path} has releaseCounter ${target.custom.releaseCounter} < committed ${highWater}`);
   }
+}
+
+async function verified(path: string, length: number, sha256: string): Promise<boolean> {
+  const size = await stat(path).then((st) => st.size, () => -1);
+  return size === length && (await hashImage(path, length)) === sha256;
 }
 
 export function createUpdater(deps: UpdaterDeps) {
@@ -76,7 +84,7 @@ export function createUpdater(deps: UpdaterDeps) {
     return mine[0];
   }
 
-  async function check(targetPath?: string): Promise<CheckResult> {
+  async function check(targetPath?: string, full = false): Promise<CheckResult> {
     const metadata = await refresh(deps);
     const state = await deps.slots.load();
     const current = state.slots[state.committed];
@@ -88,7 +96,7 @@ export function createUpdater(deps: UpdaterDeps) {
     if (target.hashes.sha256 === current?.sha256 || (targetPath === undefined && target.custom.releaseCounter <= highWater)) {
       return { status: 'up-to-date', current, metadata };
     }
-    const delta = target.custom.deltas.find((d) => current !== null && d.from.sha256 === current.sha256 && d.from.length === current.length);
+    const delta = full ? undefined : target.custom.deltas.find((d) => current !== null && d.from.sha256 === current.sha256 && d.from.length === current.length);
     const plan = { path, target, ...(delta === undefined ? {} : { delta }), downloadBytes: delta?.length ?? target.length };
     return { status: 'available', plan, current, metadata };
   }
@@ -107,10 +115,14 @@ export function createUpdater(deps: UpdaterDeps) {
       ...(opts.bytesPerSecond === undefined ? {} : { bytesPerSecond: opts.bytesPerSecond }),
     });
     const out = deps.backend.imagePath(to);
-    if (plan.delta !== undefined) {
+    if (await verified(out, target.length, target.hashes.sha256)) {
+      // a power cut hit after the image was complete: nothing to fetch or apply again
+    } else if (plan.delta !== undefined) {
       const patch = join(dl, `${plan.delta.hashes.sha256}.fwd1`);
-      const r = await deps.source.fetchTarget(plan.delta.path, patch, spec(plan.delta.length, plan.delta.hashes.sha256));
-      deps.log?.('fw.download', { path: plan.delta.path, resumedFrom: r.resumedFrom, fetched: r.fetched });
+      if (!(await verified(patch, plan.delta.length, plan.delta.hashes.sha256))) {
+        const r = await deps.source.fetchTarget(plan.delta.path, patch, spec(plan.delta.length, plan.delta.hashes.sha256));
+        deps.log?.('fw.download', { path: plan.delta.path, resumedFrom: r.resumedFrom, fetched: r.fetched });
+      }
       await applyDelta({
         oldPath: deps.backend.imagePath(from), patch, outPath: out, journalPath: join(dl, `${to}.journal`), resume: true,
         onProgress: (p) => opts.onProgress?.('apply', p.targetDone, p.targetLength),
@@ -133,9 +145,10 @@ export function createUpdater(deps: UpdaterDeps) {
     if (s.phase === 'trial' || s.phase === 'switching' || s.phase === 'committing' || s.phase === 'rolling-back') {
       throw new UpdateError('WRONG_PHASE', `an update is already in phase ${s.phase}: confirm or roll back first`);
     }
-    const c = await check(opts.targetPath);
+    const c = await check(opts.targetPath, opts.full);
     if (c.status === 'up-to-date') return { status: 'up-to-date' };
-    const record = await install(c.plan, opts);
+    const staged = s.phase === 'staged' && s.target?.sha256 === c.plan.target.hashes.sha256;
+    const record = staged ? s.target : await install(c.plan, opts);
     await deps.slots.switchToStaged();
     return { status: 'switched', record };
   }
