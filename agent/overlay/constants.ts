@@ -65,9 +65,12 @@ export const IDLE_TIMEOUT_MS = 120_000;
 /** Pi defaults (research/overlay.md §5.6): links in total and inbound per remote IP. */
 export const DEFAULT_MAX_LINKS = 64;
 export const DEFAULT_MAX_LINKS_PER_IP = 4;
-/** Per-peer frame rate token bucket: burst and refill per second. */
-export const DEFAULT_FRAME_BURST = 200;
-export const DEFAULT_FRAMES_PER_SECOND = 100;
+/**
+ * Per-peer frame rate token bucket: burst and refill per second. Sized for tunnel forwarding on a
+ * Pi (research/overlay.md §3.2: a few thousand 1028-byte cells per second per hop chain).
+ */
+export const DEFAULT_FRAME_BURST = 10_000;
+export const DEFAULT_FRAMES_PER_SECOND = 5_000;
 /** Padding added to each frame: uniform in [0, MAX_PADDING] bytes (NTCP2 recommends random). */
 export const MAX_PADDING = 32;
 
