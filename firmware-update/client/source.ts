@@ -190,6 +190,10 @@ export function httpSource(baseUrl: string, fetchFn: typeof fetch = fetch, pacer
       if (res.status === 404) throw new UpdateError('NOT_FOUND', `${path} is not in the repository`);
       if (res.status === 200) from = 0; // the server ignored the Range: start over
       else if (res.status !== 206) throw new UpdateError('TRANSFER', `GET ${path}: HTTP ${res.status}`);
+      else if (/^bytes (\d+)-/.exec(res.headers.get('content-range') ?? '')?.[1] !== String(from)) {
+        await res.body?.cancel();
+        throw new UpdateError('TRANSFER', `GET ${path}: Content-Range does not start at ${from}`);
+      }
       return receive(dest, from, wrap(res), spec, pacer);
     },
   };

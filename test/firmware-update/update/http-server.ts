@@ -27,7 +27,7 @@ function send(res: ServerResponse, body: Buffer, status: number, headers: Record
   }
   const n = Math.min(body.length, t.cutAfter);
   t.targetBytesSent += n;
-  res.write(body.subarray(0, n), () => sock.destroy());
+  res.write(body.subarray(0, n), () => setTimeout(() => sock.destroy(), 100)); // let the client read what was sent
 }
 
 export async function startServer(root: string): Promise<TestServer> {
