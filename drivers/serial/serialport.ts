@@ -1,4 +1,4 @@
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 import { DriverError } from '../errors.ts';
 import type { ByteLink, LinkOpener, LinkOptions } from './port.ts';
 
@@ -19,16 +19,22 @@ function openError(path: string, err: unknown): DriverError {
 /**
  * The real adapter: serialport 13 over a UART or a socat pty. `lock` defaults to true so two
  * agents cannot read one sensor; tests opening both ends of a pty still lock each end once.
+ * serialport (a native addon) is loaded on the first open, not at start-up, so every command
+ * that reads no UART runs where its prebuilt binary is missing or does not fit.
  */
 export function serialPortOpener(defaults: { lock?: boolean } = {}): LinkOpener {
-  return (path: string, options: LinkOptions): Promise<ByteLink> =>
-    new Promise((resolve, reject) => {
-      const port = new SerialPort({ path, baudRate: options.baudRate, autoOpen: false, lock: defaults.lock ?? true });
+  return async (path: string, options: LinkOptions): Promise<ByteLink> => {
+    const { SerialPort: Port } = await import('serialport').catch((cause: unknown) => {
+      throw new DriverError('IO', `${path}: the serial port support (serialport's native binding) cannot load here`, { cause });
+    });
+    return new Promise((resolve, reject) => {
+      const port = new Port({ path, baudRate: options.baudRate, autoOpen: false, lock: defaults.lock ?? true });
       port.open((err) => {
         if (err) reject(openError(path, err));
         else resolve(wrap(path, port));
       });
     });
+  };
 }
 
 function wrap(path: string, port: SerialPort): ByteLink {
