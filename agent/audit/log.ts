@@ -83,6 +83,7 @@ export async function openAuditLog(opts: AuditLogOptions): Promise<AuditLog> {
   return createWriter(opts, fs, nextSeq, head);
 }
 
+/** Longer than ~60 lines on purpose: the writer's state (head, seq, batch, waiters) lives in one closure. */
 function createWriter(opts: AuditLogOptions, fs: AuditFs, startSeq: number, startHead: Uint8Array): AuditLog {
   const every = opts.checkpointEvery ?? CHECKPOINT_EVERY_RECORDS;
   const everyMs = opts.checkpointMs ?? CHECKPOINT_EVERY_MS;

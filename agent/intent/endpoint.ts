@@ -51,6 +51,10 @@ export interface Endpoint {
 
 type Response = Record<string, unknown>;
 
+/**
+ * Longer than ~60 lines on purpose: one small closure per op over the same dependencies; each
+ * closure is short, and the ops read as one table.
+ */
 export function createEndpoint(deps: EndpointDeps): Endpoint {
   let savedFloor = deps.clock.floorS();
   const refusal = (err: IntentError): Response => ({ ok: false, reason: err.code, detail: err.message, clockState: deps.clock.state });

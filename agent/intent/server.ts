@@ -14,6 +14,8 @@ export type Address = { readonly path: string } | { readonly host: string; reado
 
 const IDLE_MS = 30_000;
 const MAX_CONNECTIONS = 64;
+/** Requests a connection may have queued (pipelined) before it is dropped: bounded memory. */
+const MAX_QUEUED = 16;
 
 export function frame(payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(4 + payload.length);
@@ -48,6 +50,7 @@ export class FrameReader {
 function serve(socket: Socket, endpoint: Endpoint, peer: Peer): void {
   const reader = new FrameReader();
   let chain: Promise<void> = Promise.resolve();
+  let queued = 0;
   socket.setTimeout(IDLE_MS, () => socket.destroy());
   socket.on('error', () => socket.destroy());
   socket.on('data', (chunk: Buffer) => {
@@ -59,8 +62,13 @@ function serve(socket: Socket, endpoint: Endpoint, peer: Peer): void {
       return;
     }
     for (const f of frames) {
+      if (++queued > MAX_QUEUED) {
+        socket.destroy();
+        return;
+      }
       chain = chain.then(async () => {
         const res = await endpoint.handle(f, peer);
+        queued--;
         if (!socket.destroyed) socket.write(frame(res));
       });
     }

@@ -56,6 +56,10 @@ export interface IntentVerifier {
   verify(envelope: Uint8Array): Verdict;
 }
 
+/**
+ * Longer than ~60 lines on purpose: the factory body is the pipeline's steps as small closures
+ * over the same injected parts, kept together so the check order reads top to bottom.
+ */
 export function createIntentVerifier(opts: VerifierOptions): IntentVerifier {
   const skew = opts.skewS ?? CLOCK_SKEW_S;
   const memo = opts.memo ?? createGrantMemo(GRANT_MEMO_ENTRIES);

@@ -79,3 +79,32 @@ describe('the pair journey through the ip2 CLI and the daemon socket', () => {
     expect(r.err.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('ip2 run as its own process, reached over loopback TCP from another "shell"', () => {
+  it('pairs and reads through the TCP port, and stops cleanly on SIGINT with a signed checkpoint', async () => {
+    const { spawn } = await import('node:child_process');
+    const { existsSync } = await import('node:fs');
+    const root = await mkdtemp(join(tmpdir(), 'ip2-run-'));
+    const [dev, owner] = [join(root, 'device'), join(root, 'owner')];
+    for (const d of [dev, owner]) expect((await ip2(['init', '--dir', d])).code).toBe(0);
+    // node_modules/.bin/tsx is a node script: run it with this node (no npx); it relays SIGINT.
+    const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
+    const child = spawn(process.execPath, [tsx, 'agent/cli/ip2.ts', 'run', '--dir', dev, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      for (let i = 0; i < 200 && !existsSync(join(dev, 'endpoint.json')); i++) await new Promise((r) => setTimeout(r, 50));
+      const info = JSON.parse(await readFile(join(dev, 'endpoint.json'), 'utf8')) as { did: string; tcp: { port: number } };
+      const start = JSON.parse((await ip2(['pair', 'start', '--dir', dev, '--json'])).out) as { code: string };
+      const port = String(info.tcp.port);
+      expect((await ip2(['pair', info.did, '--code', start.code, '--connect', port, '--dir', owner])).code).toBe(0);
+      const read = await ip2(['intent', 'read_temperature', '--to', info.did, '--dir', owner, '--json']);
+      expect(JSON.parse(read.out)).toMatchObject({ ok: true, result: { quantity: 'temperature' } });
+    } finally {
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    }
+    const verify = await ip2(['audit', 'verify', '--dir', dev, '--json']);
+    expect(JSON.parse(verify.out)).toMatchObject({ ok: true, records: 2, unsignedTail: 0 });
+  }, 30_000);
+});
+
