@@ -2,8 +2,10 @@
  * The broker port over mqtt.js 5 (research/drivers.md §4.4). mqtt.js' own reconnect timer is off
  * (`reconnectPeriod: 0`): the link owns reconnects, with backoff and jitter. Its offline queue is
  * not used either: publishing while disconnected is refused (port.ts), the outbox is the queue.
+ * Publishes in flight when the connection drops are rejected at once and mqtt.js gets fresh
+ * stores on reconnect, so a message is retransmitted by the outbox only, never by both.
  */
-import { connect as mqttConnect, type IClientOptions, type IClientPublishOptions } from 'mqtt';
+import { connect as mqttConnect, Store, type IClientOptions, type IClientPublishOptions } from 'mqtt';
 import { MqttError } from './errors.ts';
 import type { BrokerConnectOptions, BrokerConnector, BrokerEvents, BrokerSession, PublishOptions } from './port.ts';
 
@@ -57,8 +59,18 @@ export const mqttjsConnector: BrokerConnector = (o: BrokerConnectOptions, events
   const v5 = o.protocolVersion === 5;
   const client = mqttConnect(o.url, clientOptions(o));
   let ended = false;
+  const inFlight = new Set<(err: MqttError) => void>();
   client.on('connect', () => events.onConnect());
   client.on('close', () => {
+    for (const reject of inFlight) reject(new MqttError('NOT_CONNECTED', 'connection lost before the acknowledgement'));
+    inFlight.clear();
+    // What mqtt.js' own flush does for clean sessions: forget in-flight ids, so neither a resend
+    // nor end() waits for acknowledgements that can no longer come (`outgoing` is public).
+    for (const id of Object.keys(client.outgoing)) {
+      const entry = client.outgoing[Number(id)];
+      delete client.outgoing[Number(id)];
+      entry?.cb?.(new Error('connection lost'));
+    }
     if (!ended) events.onClose();
   });
   client.on('error', (err) => events.onError(new MqttError('PUBLISH_FAILED', `broker client: ${err.message}`, { cause: err })));
@@ -78,11 +90,15 @@ export const mqttjsConnector: BrokerConnector = (o: BrokerConnectOptions, events
     },
     async publish(topic, payload, options) {
       if (!client.connected) throw new MqttError('NOT_CONNECTED', 'broker link is down');
-      try {
-        await client.publishAsync(topic, buf(payload), publishOptions(options, v5));
-      } catch (err) {
-        throw new MqttError('PUBLISH_FAILED', `publish to ${topic} failed`, { cause: err });
-      }
+      await new Promise<void>((resolve, reject) => {
+        const fail = (err: MqttError): void => reject(err);
+        inFlight.add(fail);
+        client.publish(topic, buf(payload), publishOptions(options, v5), (err) => {
+          if (!inFlight.delete(fail)) return; // already rejected by a close
+          if (err === undefined || err === null) resolve();
+          else reject(new MqttError('PUBLISH_FAILED', `publish to ${topic} failed`, { cause: err }));
+        });
+      });
     },
     async subscribe(filters, qos) {
       if (!client.connected) throw new MqttError('NOT_CONNECTED', 'broker link is down');
@@ -93,12 +109,12 @@ export const mqttjsConnector: BrokerConnector = (o: BrokerConnectOptions, events
       }
     },
     reconnect() {
-      if (!ended && !client.connected) client.reconnect();
+      if (!ended && !client.connected) client.reconnect({ outgoingStore: new Store(), incomingStore: new Store() });
     },
     async end() {
       if (ended) return;
       ended = true;
-      await client.endAsync();
+      await client.endAsync(!client.connected);
     },
     kill() {
       ended = true;

@@ -1,4 +1,4 @@
-/** Starts agent-child.ts under tsx and talks to it line by line. */
+/** Starts agent-child.ts in one node process (`--import tsx`: a SIGKILL hits the agent itself). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -12,10 +12,9 @@ export interface AgentChild {
 }
 
 const SCRIPT = fileURLToPath(new URL('./agent-child.ts', import.meta.url));
-const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
 
 export async function startChild(env: Record<string, string>): Promise<AgentChild> {
-  const proc = spawn(TSX, [SCRIPT], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', SCRIPT], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const waiters: (() => void)[] = [];
   createInterface({ input: proc.stdout }).on('line', (l) => {
