@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRelease, type Release } from '../../scripts/release/release.ts';
+import { encodePmsFrame, pmsWords } from '../drivers/emulators/pms5003.ts';
 
 const needed = ['qemu-aarch64-static', 'socat', 'dpkg-deb', 'apt-get'];
 const missing = needed.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
@@ -95,5 +96,31 @@ d('arm64 release under qemu', () => {
       expect(code).toBe(0);
       expect(JSON.parse(out)).toEqual({ got: 'T=21.5\n', arch: 'arm64' });
     }, 60_000);
+
+    it('ip2 drivers read: a PMS5003 on the pty, through our framer and the arm64 binding', async () => {
+      const { open } = await import('node:fs/promises');
+      const sensor = await open(b, 'w');
+      const frame = encodePmsFrame(pmsWords(4, 12, 17));
+      const timer = setInterval(() => void sensor.write(frame).catch(() => undefined), 200);
+      try {
+        const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+          const child = spawn('qemu-aarch64-static', ['-L', SYSROOT, join(release.dir, 'node/bin/node'), join(release.dir, 'lib/ip2.js'),
+            'drivers', 'read', 'air', '--driver', `air=pms5003:${a}`, '--json', '--dir', join(work, 'state')], { stdio: ['ignore', 'pipe', 'pipe'] });
+          let out = '';
+          let err = '';
+          child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+          child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+          child.on('exit', (code) => resolve({ code, out, err }));
+        });
+        expect(r.code, r.err).toBe(0);
+        const parsed = JSON.parse(r.out) as { readings: { quantity: string; value: number; quality: string }[] };
+        const byQuantity = Object.fromEntries(parsed.readings.map((x) => [x.quantity, x.value]));
+        expect(byQuantity).toMatchObject({ pm1: 4, pm25: 12, pm10: 17 });
+        expect(parsed.readings.every((x) => x.quality === 'good')).toBe(true);
+      } finally {
+        clearInterval(timer);
+        await sensor.close();
+      }
+    }, 90_000);
   });
 });
