@@ -55,9 +55,10 @@ function parseRelation(c: Cursor, depth: number): Expr {
     return { kind: 'binary', op: t.text as BinaryOp, left, right, pos: t.pos };
   }
   if (c.eat('has')) {
-    const first = c.peek().kind === 'string' ? c.string('an attribute').value : c.ident('an attribute name').text;
-    const path = [first];
-    while (c.is('.') && c.peek(1).kind === 'ident') {
+    const quoted = c.peek().kind === 'string';
+    const path = [quoted ? c.string('an attribute').value : c.ident('an attribute name').text];
+    // `has a.b.c` tests a path; a quoted attribute (`has "a"`) cannot start one.
+    while (!quoted && c.is('.') && c.peek(1).kind === 'ident') {
       c.next();
       path.push(c.ident('an attribute name').text);
     }
@@ -151,6 +152,7 @@ function parseList(c: Cursor, depth: number, close: string): Expr[] {
     items.push(parseExpr(c, depth + 1));
     if (c.eat(close)) return items;
     c.expect(',');
+    if (c.eat(close)) return items; // Cedar accepts one trailing comma
   }
 }
 
@@ -198,5 +200,6 @@ function parseRecord(c: Cursor, depth: number, pos: SourcePos): Expr {
     fields.push([key, parseExpr(c, depth + 1)]);
     if (c.eat('}')) return { kind: 'record', fields, pos };
     c.expect(',');
+    if (c.eat('}')) return { kind: 'record', fields, pos };
   }
 }

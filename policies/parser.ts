@@ -52,6 +52,7 @@ function parsePolicy(c: Cursor, id: string): Policy {
   const action = parseAction(c);
   c.expect(',');
   const resource = parseHead(c, 'resource');
+  c.eat(','); // Cedar accepts a trailing comma after the scope
   c.expect(')');
   const conditions: Condition[] = [];
   while (c.is('when') || c.is('unless')) conditions.push(parseCondition(c));
@@ -101,6 +102,7 @@ function parseAction(c: Cursor): ActionConstraint {
         uids.push(actionUid(c));
         if (c.eat(']')) break;
         c.expect(',');
+        if (c.eat(']')) break;
       }
     }
     return { op: 'in', uids };

@@ -27,29 +27,24 @@ export function keyText(key: string): string {
 
 export class SetValue {
   readonly items: readonly Value[];
-  /** Keys of the primitive and entity members, for fast membership tests. */
-  private readonly simple: ReadonlySet<string>;
+  /** Canonical keys of the members (see `canonicalKey`): membership is a hash lookup. */
+  private readonly keys: ReadonlySet<string>;
 
   constructor(items: readonly Value[]) {
-    const simple = new Set<string>();
+    const keys = new Set<string>();
     const out: Value[] = [];
     for (const v of items) {
-      const k = simpleKey(v);
-      if (k !== undefined) {
-        if (simple.has(k)) continue;
-        simple.add(k);
-      } else if (out.some((o) => valueEquals(o, v))) {
-        continue;
-      }
+      const k = canonicalKey(v);
+      if (keys.has(k)) continue;
+      keys.add(k);
       out.push(v);
     }
     this.items = out;
-    this.simple = simple;
+    this.keys = keys;
   }
 
   has(v: Value): boolean {
-    const k = simpleKey(v);
-    return k !== undefined ? this.simple.has(k) : this.items.some((o) => valueEquals(o, v));
+    return this.keys.has(canonicalKey(v));
   }
 }
 
@@ -59,12 +54,20 @@ export class RecordValue {
 
 export type Value = boolean | bigint | string | EntityValue | SetValue | RecordValue;
 
-function simpleKey(v: Value): string | undefined {
+/**
+ * A string equal for two values exactly when Cedar's `==` holds: sets and records are keyed by
+ * their sorted member keys, so de-duplication and membership stay linear-time (no pairwise scans
+ * that a hostile request with large sets of records could exploit).
+ */
+export function canonicalKey(v: Value): string {
   switch (typeof v) {
     case 'boolean': return v ? 'b1' : 'b0';
     case 'bigint': return `l${v}`;
-    case 'string': return `s${v}`;
-    default: return v instanceof EntityValue ? `e${v.key}` : undefined;
+    case 'string': return `s${JSON.stringify(v)}`;
+    default:
+      if (v instanceof EntityValue) return `e${JSON.stringify(v.key)}`;
+      if (v instanceof SetValue) return `S[${v.items.map(canonicalKey).sort().join(',')}]`;
+      return `R{${[...v.fields].map(([k, x]) => `${JSON.stringify(k)}:${canonicalKey(x)}`).sort().join(',')}}`;
   }
 }
 

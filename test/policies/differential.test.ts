@@ -54,4 +54,28 @@ describe('differential against cedar-wasm', () => {
     }), { numRuns: SOAK ? 50_000 : 1_000 });
     expect(rejected).toBeGreaterThan(0);
   }, SOAK ? 3_600_000 : 120_000);
+
+  const TRICKY = [
+    '(!-5)', '(-!true)', '(- -5)', '(!!!!!true)', '(-----5)', '(--9223372036854775808)', '(- 9223372036854775808)',
+    '(-(9223372036854775808))', '09 == 9', '"\\*" == ""', 'context has "if"', 'context["if"] == 1', 'principal is if',
+    'principal.contains', '{if: 1} == {}', '{"a": 1, a: 2} == {}', 'principal has a.if', 'principal has "a".b',
+    '[,] == []', '[1,] == [1]', '{a: 1,} == {}', '{,} == {}', '[1].contains(1,)', '[].contains(,)', 'foo::"x" == 1',
+    'if::"x" == 1', 'principal in [User::"a",]', 'context has a . b', '-5.contains(1)', '1 < 2 < 3', '1 == 2 == 3',
+  ].map((e) => `permit(principal, action, resource) when { ${e} };`).concat([
+    'permit(principal, action in [Action::"a",], resource);', 'permit(principal, action, resource,);',
+    'permit(principal, action,);', 'permit(principal, action in [,], resource);', 'permit(principal, action in [], resource);',
+    '@id("a")@id2 permit(principal, action, resource);', 'permit(principal is if, action, resource);', 'permit();',
+  ]);
+
+  it('accepts and rejects the same tricky snippets as Cedar', () => {
+    for (const text of TRICKY) {
+      let ours = true;
+      try {
+        parsePolicies([{ name: 't.cedar', text }]);
+      } catch {
+        ours = false;
+      }
+      expect(ours, text).toBe(cedar.checkParsePolicySet({ staticPolicies: text }).type === 'success');
+    }
+  });
 });
