@@ -6,6 +6,7 @@ import type { Command } from './command.ts';
 import { identityCommands } from './commands/identity.ts';
 import { flashCommands } from './commands/flash.ts';
 import { fwCommands } from './commands/fw.ts';
+import { fwUpdateCommands } from './commands/fw-update.ts';
 import { tpmCommands } from './commands/tpm.ts';
 import { policyCommands } from './commands/policy.ts';
 import { netCommands } from './commands/net.ts';
@@ -20,6 +21,7 @@ export const commands: readonly Command[] = [
   ...identityCommands,
   ...flashCommands,
   ...fwCommands,
+  ...fwUpdateCommands,
   ...tpmCommands,
   ...policyCommands,
   ...netCommands,
