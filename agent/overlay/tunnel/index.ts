@@ -11,5 +11,6 @@ export { sealRecord, openRecord, encodeRequest, decodeRequest, type BuildRequest
 export { prepareBuild, readReplies, decodeBuild, encodeBuild, type HopSpec, type BuildPlan } from './build.ts';
 export { DecayingBloomFilter } from './bloom.ts';
 export { MemoryTunnelHub } from './net-memory.ts';
+export { LinkTunnelNet, type LinkDirectory, type LinkNetDeps } from './net-link.ts';
 export { TunnelError, isTunnelError, type TunnelErrorCode } from './errors.ts';
 export * as TUNNEL from './constants.ts';
