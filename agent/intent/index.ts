@@ -24,4 +24,5 @@ export { createEndpoint, type Endpoint, type EndpointDeps, type Peer } from './e
 export { listenFrames, requestFrame, frame, FrameReader, type Address, type FrameServer } from './server.ts';
 export { call, fetchChallenge, readEndpointInfo, resolveAddress, ENDPOINT_FILE, type EndpointInfo, type Reply } from './client.ts';
 export { IntentError, IntentClientError, isIntentError, type ReasonCode, type ClientErrorCode } from './errors.ts';
+export { encodeQr, renderQr, type QrCode, type QrLevel } from './qr.ts';
 export * as INTENT_LIMITS from './constants.ts';

@@ -28,6 +28,9 @@ describe('the pair journey through the ip2 CLI and the daemon socket', () => {
 
     const agent = await startAgent({ dir: dev, log: silentLog, syncAudit: false }); // what `ip2 run --dir device` does
     try {
+      const shown = await ip2(['pair', 'start', '--dir', dev]);
+      expect(shown.out).toMatch(/pairing code: [A-Z2-7-]{39}/);
+      expect(shown.out).toContain('▀');
       const start = await ip2(['pair', 'start', '--dir', dev, '--json']);
       expect(start.code).toBe(0);
       const { code } = JSON.parse(start.out) as { code: string };

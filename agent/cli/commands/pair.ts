@@ -1,16 +1,21 @@
 /** `ip2 pair start` (on the device) and `ip2 pair DEVICE_DID --code …` (the owner). */
 import { join } from 'node:path';
-import { call, createPairRequest, parsePairingCode, readEndpointInfo, verifyPairReceipt } from '../../intent/index.ts';
+import { call, createPairRequest, encodeQr, renderQr, parsePairingCode, readEndpointInfo, verifyPairReceipt } from '../../intent/index.ts';
 import { IntentClientError } from '../../intent/errors.ts';
 import { type Command, UsageError, flag, printJson, requireOption, stringOption } from '../command.ts';
 import { connectOption, deviceAddress, rememberDevice, withIdentity } from './intent.ts';
+
+/** What the pairing QR code holds (research/identity.md §5.3 step 1: device DID and secret). */
+export function pairingUri(did: string, code: string): string {
+  return `ip2:pair?v=1&did=${did}&code=${code}`;
+}
 
 const start: Command = {
   path: ['pair', 'start'],
   summary: 'enter pairing mode for 5 minutes and show the single-use pairing code',
   options: { json: { type: 'boolean', description: 'print as JSON' } },
-  details: `Talks to the running daemon (ip2 run) of this state directory over its admin socket (mode 0600),
-which stands for physical presence. The code carries 160 random bits, works once, and 5 wrong
+  details: `Shows the code as text and as a QR code. Talks to the running daemon (ip2 run) of this state
+directory over its admin socket (mode 0600), which stands for physical presence. The code carries 160 random bits, works once, and 5 wrong
 attempts lock pairing until this command is run again.`,
   async run(inv) {
     const info = await readEndpointInfo(inv.dir);
@@ -26,7 +31,8 @@ attempts lock pairing until this command is run again.`,
   ip2 pair ${info.did} --code ${code} --connect ${info.tcp === undefined ? info.socket : String(info.tcp.port)}
 
 pairing code: ${code}
-(QR code: not rendered in this build; the text above is what the QR code would hold.)
+
+${renderQr(encodeQr(new TextEncoder().encode(pairingUri(info.did, code)), 'M'))}(the QR code holds ${pairingUri(info.did, code)})
 `);
   },
 };
