@@ -77,6 +77,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     deviceDid: store.did, crypto, clock: clockState, verifier, challenges, pairing, audit, log: opts.log,
     act: createActions({ sensor, controllers: state.controllers, revocations: state.revocations }),
     controllers: () => state.controllers.list(), saveFloor: (s) => state.saveFloor(s),
+    factoryReset: () => state.controllers.replace([]),
   });
 
   const socket = join(opts.dir, 'ip2.sock');

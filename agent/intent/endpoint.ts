@@ -3,7 +3,7 @@
  * A socket server (server.ts), the overlay or MQTT carry the same bytes.
  *
  *   request  = {op: "hello"} | {op: "challenge"} | {op: "intent", env: bstr} | {op: "pair", env: bstr}
- *            | {op: "pair_start"}            (admin connections only: the local control socket)
+ *            | {op: "pair_start", reset?: true}  (admin connections only: the local control socket)
  *   response = {ok: true, …} | {ok: false, reason, detail, clockState}
  *
  * `handle` never throws and never rejects: any bytes give a response (a typed refusal at worst).
@@ -36,6 +36,8 @@ export interface EndpointDeps {
   readonly audit: { append(record: NewRecord): Promise<AuditRecord> } | null;
   readonly controllers: () => readonly string[];
   readonly log?: EndpointLog;
+  /** Forgets every controller (a factory reset, admin socket only); pairing can start again. */
+  readonly factoryReset?: () => Promise<void>;
   /** Called when the clock floor moved (the composition root persists it). */
   readonly saveFloor?: (s: number) => Promise<void>;
 }
@@ -104,7 +106,7 @@ export function createEndpoint(deps: EndpointDeps): Endpoint {
     }
   };
 
-  const route = async (req: Record<string, unknown>, peer: Peer): Promise<Response> => {
+  const route = async (req: Record<string, unknown>, peer: Peer, request: Uint8Array): Promise<Response> => {
     const env = req['env'];
     switch (req['op']) {
       case 'hello':
@@ -121,6 +123,10 @@ export function createEndpoint(deps: EndpointDeps): Endpoint {
         return onPair(env);
       case 'pair_start': {
         if (!peer.admin) throw new IntentError('not_allowed_here', 'pairing mode is entered on the device itself');
+        if (req['reset'] === true && deps.factoryReset !== undefined) {
+          await deps.factoryReset();
+          await audit({ reqHash: deps.crypto.sha256(request), iss: null, cmd: 'factory_reset', args: {}, decision: 'allow', determining: ['admin socket'], reason: null });
+        }
         const s = deps.pairing.start();
         deps.log?.log('info', 'pairing.start', { expiresInMs: s.expiresInMs });
         return { ok: true, code: s.code, did: deps.deviceDid, expiresInS: Math.round(s.expiresInMs / 1000) };
@@ -142,7 +148,7 @@ export function createEndpoint(deps: EndpointDeps): Endpoint {
           throw new IntentError('malformed', 'the request is not bounded CBOR', { cause });
         }
         if (typeof req !== 'object' || req === null || Array.isArray(req) || req instanceof Uint8Array) throw new IntentError('malformed', 'the request must be a map');
-        res = await route(req as Record<string, unknown>, peer);
+        res = await route(req as Record<string, unknown>, peer, request);
       } catch (err) {
         if (!(err instanceof IntentError)) deps.log?.log('error', 'endpoint.failure', { error: err instanceof Error ? err.name : 'unknown' });
         res = refusal(err instanceof IntentError ? err : new IntentError('bad_request', 'the request failed', { cause: err, badInput: false }));

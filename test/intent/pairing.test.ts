@@ -100,6 +100,12 @@ describe('pairing', () => {
       expect((await dev.intent(owner)).reply).toMatchObject({ ok: false, reason: 'no_matching_permit' });
       expect((await dev.intent(backup, { cmd: 'remove_controller', args: { did: backup.did } })).reply).toMatchObject({ ok: false, reason: 'last_controller' });
       expect((await dev.intent(mallory, { cmd: 'add_controller', args: { did: mallory.did } })).reply).toMatchObject({ ok: false, reason: 'denied_by_policy:only controllers manage the device' });
+      // Only a factory reset (admin socket) removes the last controller; then pairing starts over.
+      expect(await call(dev.address, { op: 'pair_start', reset: true })).toMatchObject({ ok: false, reason: 'not_allowed_here' });
+      const r = await call(dev.admin, { op: 'pair_start', reset: true });
+      expect(r).toMatchObject({ ok: true });
+      expect((await dev.intent(backup)).reply).toMatchObject({ ok: false, reason: 'not_paired' });
+      expect(await pair(dev, owner, r['code'] as string)).toMatchObject({ ok: true, controllers: [owner.did] });
     } finally {
       await dev.close();
     }

@@ -13,13 +13,16 @@ export function pairingUri(did: string, code: string): string {
 const start: Command = {
   path: ['pair', 'start'],
   summary: 'enter pairing mode for 5 minutes and show the single-use pairing code',
-  options: { json: { type: 'boolean', description: 'print as JSON' } },
+  options: {
+    json: { type: 'boolean', description: 'print as JSON' },
+    'factory-reset': { type: 'boolean', description: 'forget every controller first (the only way to remove the last one)' },
+  },
   details: `Shows the code as text and as a QR code. Talks to the running daemon (ip2 run) of this state
 directory over its admin socket (mode 0600), which stands for physical presence. The code carries 160 random bits, works once, and 5 wrong
 attempts lock pairing until this command is run again.`,
   async run(inv) {
     const info = await readEndpointInfo(inv.dir);
-    const r = await call({ path: info.admin }, { op: 'pair_start' });
+    const r = await call({ path: info.admin }, { op: 'pair_start', reset: flag(inv, 'factory-reset') });
     if (!r.ok) throw new IntentClientError('REFUSED', `${String(r['reason'])}: ${String(r['detail'])}`, { badInput: true });
     const code = String(r['code']);
     if (flag(inv, 'json')) {
