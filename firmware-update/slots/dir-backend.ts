@@ -51,6 +51,7 @@ export function dirSlotBackend(root: string): SlotBackend {
       await syncDir(slotsDir);
     },
     startTrial: point,
+    restart: () => Promise.resolve(), // the agent exits; systemd starts `current` again
     setCommitted: point,
     async running() {
       const target = await readlink(join(root, CURRENT_LINK)).catch(() => undefined);

@@ -13,3 +13,5 @@ export type { Slot, SlotBackend } from './port.ts';
 export { parseState, readState } from './state.ts';
 export type { Phase, SlotRecord, UpdateState } from './state.ts';
 export { extractTar } from './tar.ts';
+export { parseAutoboot, renderAutoboot, trybootSlotBackend } from './tryboot-backend.ts';
+export type { AutobootConfig, TrybootOptions } from './tryboot-backend.ts';

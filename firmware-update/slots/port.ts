@@ -24,4 +24,10 @@ export interface SlotBackend {
   setCommitted(slot: Slot): Promise<void>;
   /** The slot the running system was started from. */
   running(): Promise<Slot>;
+  /**
+   * Makes the device start what `startTrial`/`setCommitted` named: the directory backend has
+   * nothing to do (the agent exits and systemd starts `current` again); tryboot reboots, with
+   * the one-shot flag when `trial`. Called by the composition root after the state is saved.
+   */
+  restart(trial: boolean): Promise<void>;
 }
