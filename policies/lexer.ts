@@ -45,7 +45,7 @@ export function tokenize(file: string, src: string): Token[] {
       tokens.push({ kind: 'ident', text: src.slice(start, i), pos: pos(start), start, end: i });
     } else if (c >= '0' && c <= '9') {
       while (i < src.length && src[i]! >= '0' && src[i]! <= '9') i++;
-      if (i < src.length && isIdentPart(src[i]!)) throw new PolicyParseError(pos(i), 'invalid number literal');
+      // Like Cedar, `5in` lexes as `5` `in`: a number ends where the digits end.
       tokens.push({ kind: 'int', text: src.slice(start, i), pos: pos(start), start, end: i });
     } else if (c === '"') {
       i = scanString(src, i, () => pos(start));

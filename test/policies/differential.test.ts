@@ -57,7 +57,7 @@ describe('differential against cedar-wasm', () => {
 
   const TRICKY = [
     '(!-5)', '(-!true)', '(- -5)', '(!!!!!true)', '(-----5)', '(--9223372036854775808)', '(- 9223372036854775808)',
-    '(-(9223372036854775808))', '09 == 9', '"\\*" == ""', 'context has "if"', 'context["if"] == 1', 'principal is if',
+    '(-(9223372036854775808))', '09 == 9', '5in [1]', '1abc', '1has a', '"\\*" == ""', 'context has "if"', 'context["if"] == 1', 'principal is if',
     'principal.contains', '{if: 1} == {}', '{"a": 1, a: 2} == {}', 'principal has a.if', 'principal has "a".b',
     '[,] == []', '[1,] == [1]', '{a: 1,} == {}', '{,} == {}', '[1].contains(1,)', '[].contains(,)', 'foo::"x" == 1',
     'if::"x" == 1', 'principal in [User::"a",]', 'context has a . b', '-5.contains(1)', '1 < 2 < 3', '1 == 2 == 3',
