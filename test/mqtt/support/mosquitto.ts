@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,11 +56,14 @@ export interface Broker {
 
 export async function startMosquitto(): Promise<Broker> {
   const dir = await mkdtemp(join(tmpdir(), 'ip2-mosq-'));
+  // mosquitto started as root drops to the `mosquitto` user: it must be able to write its
+  // persistence file (sessions survive a restart only through it) and its log here.
+  await chmod(dir, 0o777);
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
   await writeFile(
     conf,
-    [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence true', `persistence_location ${dir}/`, 'log_dest none', ''].join('\n'),
+    [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence true', `persistence_location ${dir}/`, `log_dest file ${dir}/mosquitto.log`, 'log_type error', 'log_type warning', 'log_type notice', ''].join('\n'),
   );
   let child: ChildProcess | null = null;
   const start = async (): Promise<void> => {
