@@ -1,6 +1,6 @@
 /** Brotli (RFC 7932) through node:zlib, with the decoder's output bounded (§D.6). */
 import { brotliCompressSync, brotliDecompressSync, constants as z } from 'node:zlib';
-import { BROTLI_LGWIN, BROTLI_QUALITY, CONTROL_TRIPLE_LENGTH } from './constants.ts';
+import { BROTLI_LGWIN, BROTLI_QUALITY, CONTROL_TRIPLE_LENGTH, MAX_CONTROL } from './constants.ts';
 import { DeltaError } from './errors.ts';
 import type { BsdiffOp } from './format.ts';
 
@@ -48,7 +48,7 @@ export type SourceReader = (into: Uint8Array, position: number) => Promise<void>
  * triple is validated before the bytes it describes are touched.
  */
 export async function runBsdiff(op: BsdiffOp, readSource: SourceReader, out: Uint8Array): Promise<void> {
-  const maxTriples = op.targetLength + 1;
+  const maxTriples = Math.min(op.targetLength + 1, Math.floor(MAX_CONTROL / CONTROL_TRIPLE_LENGTH));
   const control = decompressAtMost(op.control, maxTriples * CONTROL_TRIPLE_LENGTH, 'BSDIFF control');
   if (control.length % CONTROL_TRIPLE_LENGTH !== 0) {
     throw new DeltaError('MALFORMED_PATCH', 'BSDIFF control stream is not a whole number of triples');

@@ -30,6 +30,8 @@ export const CONTROL_TRIPLE_LENGTH = 12;
 export const MAX_OP_TARGET = 4 * 1024 * 1024;
 /** §D.5 Largest compressed payload of one operation (all streams together). */
 export const MAX_OP_PAYLOAD = MAX_OP_TARGET + 64 * 1024;
+/** §D.5 Largest decompressed control stream of one BSDIFF operation (87,381 triples). */
+export const MAX_CONTROL = 1024 * 1024;
 /** §D.5 Largest number of operations in one patch (2^32 bytes of target at 1 byte per op is absurd; 2^24 ops). */
 export const MAX_OPS = 1 << 24;
 /** §D.5 Largest source or target image: 2^40 bytes (1 TiB). */

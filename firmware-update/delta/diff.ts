@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, open } from 'node:fs/promises';
 import { compress } from './codec.ts';
-import { CONTROL_TRIPLE_LENGTH, DEFAULT_EXTENT, MAX_OP_TARGET } from './constants.ts';
+import { CONTROL_TRIPLE_LENGTH, DEFAULT_EXTENT, MAX_CONTROL, MAX_OP_TARGET } from './constants.ts';
 import type { Op } from './format.ts';
 import { encodeHeader, encodeOp } from './format.ts';
 import type { MatchContext, Piece } from './match.ts';
@@ -179,6 +179,7 @@ function bsdiffStreams(old: Uint8Array, target: Uint8Array, start: number, piece
     t += p.extra;
     triples.push(p.add, p.extra, 0);
   }
+  if ((triples.length / 3) * CONTROL_TRIPLE_LENGTH > MAX_CONTROL) return undefined;
   return { windowOffset: lo, windowLength: hi - lo, control: encodeTriples(triples), diff, extra };
 }
 
