@@ -16,6 +16,7 @@ import { pairCommands } from './commands/pair.ts';
 import { grantCommands } from './commands/grant.ts';
 import { auditCommands } from './commands/audit.ts';
 import { runCommands } from './commands/run.ts';
+import { demoCommands } from './commands/demo.ts';
 
 export const commands: readonly Command[] = [
   ...identityCommands,
@@ -31,4 +32,5 @@ export const commands: readonly Command[] = [
   ...grantCommands,
   ...auditCommands,
   ...runCommands,
+  ...demoCommands,
 ];
