@@ -31,6 +31,8 @@ export interface DeviceDeps {
   readonly clock: { now(): number };
   readonly fetch?: typeof fetch;
   readonly buildTime?: number;
+  /** Release-counter store; default the file `<root>/state/release-counter.json`. */
+  readonly counter?: CounterStore;
   readonly log?: (event: string, fields: Record<string, unknown>) => void;
 }
 
@@ -43,7 +45,7 @@ export interface DeviceParts {
   readonly updater: Updater;
 }
 
-const stateDir = (root: string): string => join(root, 'state');
+export const stateDir = (root: string): string => join(root, 'state');
 
 export function sourceFor(repository: string, fetchFn: typeof fetch = fetch): RepositorySource {
   return /^https?:\/\//.test(repository) ? httpSource(repository, fetchFn) : dirSource(repository);
@@ -61,7 +63,7 @@ export async function readDeviceConfig(root: string): Promise<DeviceConfig> {
 export async function openDevice(root: string, deps: DeviceDeps, override: Partial<DeviceConfig> = {}): Promise<DeviceParts> {
   const config = { ...(await readDeviceConfig(root)), ...override };
   const backend = dirSlotBackend(root);
-  const counter = fileCounterStore(stateDir(root));
+  const counter = deps.counter ?? fileCounterStore(stateDir(root));
   const slots = createSlotManager({ backend, root, clock: deps.clock, counter, ...(deps.log ? { log: deps.log } : {}) });
   const source = sourceFor(config.repository, deps.fetch);
   const updater = createUpdater({
@@ -95,7 +97,7 @@ export async function provisionDevice(root: string, deps: DeviceDeps, opts: Prov
   await copyFile(opts.image, backend.imagePath('a'));
   const length = (await readFile(opts.image)).length;
   const sha256 = await hashImage(backend.imagePath('a'), length);
-  const counter = fileCounterStore(stateDir(root));
+  const counter = deps.counter ?? fileCounterStore(stateDir(root));
   await counter.raise(opts.releaseCounter);
   const slots = createSlotManager({ backend, root, clock: deps.clock, counter });
   return slots.provision('a', { path: opts.image.split('/').pop() ?? 'image', sha256, length, version: opts.version, releaseCounter: opts.releaseCounter });

@@ -12,5 +12,5 @@ export type { DownloadResult, DownloadSpec, Pacer, RepositorySource } from './so
 export { fileTrustedStore } from './store.ts';
 export { admissible, createUpdater } from './updater.ts';
 export type { CheckResult, Plan, UpdateOptions, Updater, UpdaterDeps } from './updater.ts';
-export { openDevice, provisionDevice, readDeviceConfig, sourceFor } from './device.ts';
+export { openDevice, provisionDevice, readDeviceConfig, sourceFor, stateDir } from './device.ts';
 export type { DeviceConfig, DeviceDeps, DeviceParts, ProvisionOptions } from './device.ts';

@@ -5,7 +5,9 @@
  */
 import { resolve } from 'node:path';
 import { defaultCrypto } from '../../crypto/index.ts';
-import { openDevice, provisionDevice } from '../../../firmware-update/client/index.ts';
+import { openTpm, tpmNvCounter } from '../../identity/tpm/index.ts';
+import { fileCounterStore, mirroredCounterStore, openDevice, provisionDevice, stateDir } from '../../../firmware-update/client/index.ts';
+import type { CounterStore, DeviceParts } from '../../../firmware-update/client/index.ts';
 import { generateRoleKeys, initRepo, readKeyFile, readRoleKeys, release, signRole } from '../../../firmware-update/repo/index.ts';
 import type { RoleName } from '../../../firmware-update/trust/index.ts';
 import { type Command, type Invocation, UsageError, flag, printJson, requireOption, stringOption } from '../command.ts';
@@ -126,10 +128,28 @@ const sign: Command = {
 
 const deviceOptions = {
   root: { type: 'string', arg: 'DIR', description: `install root (default ${DEFAULT_ROOT})` },
+  'tpm-nv': { type: 'string', arg: 'INDEX', description: 'also keep the release counter in this TPM NV counter (e.g. 0x01000ea2, /dev/tpmrm0)' },
   json: { type: 'boolean', description: 'print JSON' },
 } as const;
 
-const device = (inv: Invocation) => openDevice(abs(inv, stringOption(inv, 'root') ?? DEFAULT_ROOT), { crypto: defaultCrypto(), clock });
+const rootDir = (inv: Invocation): string => abs(inv, stringOption(inv, 'root') ?? DEFAULT_ROOT);
+
+/** Runs `f` with the device's parts; with --tpm-nv the counter is mirrored into the TPM. */
+async function withCounter<T>(inv: Invocation, f: (counter: CounterStore | undefined) => Promise<T>): Promise<T> {
+  const index = stringOption(inv, 'tpm-nv');
+  if (index === undefined) return f(undefined);
+  const n = Number(index);
+  if (!Number.isSafeInteger(n) || n < 0x01000000 || n > 0x01ffffff) throw new UsageError('--tpm-nv must be an NV index 0x01000000..0x01ffffff');
+  const tpm = await openTpm();
+  try {
+    return await f(mirroredCounterStore(fileCounterStore(stateDir(rootDir(inv))), await tpmNvCounter(tpm, n)));
+  } finally {
+    await tpm.close();
+  }
+}
+
+const withDevice = <T>(inv: Invocation, f: (d: DeviceParts) => Promise<T>): Promise<T> =>
+  withCounter(inv, async (counter) => f(await openDevice(rootDir(inv), { crypto: defaultCrypto(), clock, ...(counter ? { counter } : {}) })));
 
 const provision: Command = {
   path: ['fw', 'provision'],
@@ -145,11 +165,11 @@ const provision: Command = {
   },
   async run(inv) {
     const repo = requireOption(inv, 'repo');
-    const s = await provisionDevice(abs(inv, stringOption(inv, 'root') ?? DEFAULT_ROOT), { crypto: defaultCrypto(), clock }, {
+    const s = await withCounter(inv, (counter) => provisionDevice(rootDir(inv), { crypto: defaultCrypto(), clock, ...(counter ? { counter } : {}) }, {
       repository: /^https?:\/\//.test(repo) ? repo : abs(inv, repo), hardwareId: stringOption(inv, 'hardware-id') ?? 'rpi-zero2w',
       trustedRoot: abs(inv, requireOption(inv, 'trusted-root')), image: abs(inv, requireOption(inv, 'image')),
       version: requireOption(inv, 'version'), releaseCounter: int(inv, 'release-counter', 0, 1),
-    });
+    }));
     inv.io.stdout.write(`provisioned: slot ${s.committed} runs ${requireOption(inv, 'version')}\n`);
   },
 };
@@ -159,7 +179,7 @@ const check: Command = {
   summary: 'refresh the signed metadata and say whether an update is available',
   options: deviceOptions,
   async run(inv) {
-    const c = await (await device(inv)).updater.check();
+    const c = await withDevice(inv, (d) => d.updater.check());
     if (flag(inv, 'json')) {
       printJson(inv, c.status === 'available' ? { status: c.status, plan: c.plan, current: c.current } : { status: c.status, current: c.current });
     } else if (c.status === 'up-to-date') inv.io.stdout.write(`up to date (${c.current?.version ?? 'unknown'})\n`);
@@ -177,8 +197,7 @@ const update: Command = {
     'max-rate': { type: 'string', arg: 'BYTES/S', description: 'bandwidth cap' },
   },
   details: 'After the switch, restart the agent (systemctl restart ip2-agent); it must then pass its\nhealth check (or `ip2 fw confirm`) within the window, or the previous slot comes back.',
-  async run(inv) {
-    const d = await device(inv);
+  run: (inv) => withDevice(inv, async (d) => {
     if (!flag(inv, 'yes')) {
       const c = await d.updater.check();
       inv.io.stdout.write(c.status === 'up-to-date' ? 'up to date\n' : `would install ${c.plan.target.custom.version}; run with --yes\n`);
@@ -192,15 +211,14 @@ const update: Command = {
     });
     if (flag(inv, 'json')) printJson(inv, r);
     else inv.io.stdout.write(r.status === 'up-to-date' ? 'up to date\n' : `switched to ${r.record?.version ?? '?'} on trial; restart the agent and confirm\n`);
-  },
+  }),
 };
 
 const status: Command = {
   path: ['fw', 'status'],
   summary: 'show the slots, the update phase, the release counter and the last failure',
   options: deviceOptions,
-  async run(inv) {
-    const d = await device(inv);
+  run: (inv) => withDevice(inv, async (d) => {
     const s = await d.slots.load();
     const out = { running: await d.backend.running(), ...s, releaseCounter: await d.counter.read(), repository: d.config.repository };
     if (flag(inv, 'json')) printJson(inv, out);
@@ -208,7 +226,7 @@ const status: Command = {
       inv.io.stdout.write(`running slot ${out.running} (${s.slots[out.running]?.version ?? '?'}), committed ${s.committed}, phase ${s.phase}, release counter ${out.releaseCounter}\n`);
       if (s.lastFailure) inv.io.stdout.write(`last failure: ${s.lastFailure.version}: ${s.lastFailure.reason}\n`);
     }
-  },
+  }),
 };
 
 const confirm: Command = {
@@ -216,7 +234,7 @@ const confirm: Command = {
   summary: 'commit the slot on trial (after its health check passed)',
   options: deviceOptions,
   async run(inv) {
-    const s = await (await device(inv)).slots.confirm();
+    const s = await withDevice(inv, (d) => d.slots.confirm());
     inv.io.stdout.write(`committed slot ${s.committed} (${s.slots[s.committed]?.version ?? '?'})\n`);
   },
 };
@@ -226,7 +244,7 @@ const rollback: Command = {
   summary: 'go back to the committed slot now',
   options: deviceOptions,
   async run(inv) {
-    const r = await (await device(inv)).slots.rollback('rolled back by hand');
+    const r = await withDevice(inv, (d) => d.slots.rollback('rolled back by hand'));
     inv.io.stdout.write(`back on slot ${r.state.committed}${r.restart ? '; restart the agent' : ''}\n`);
   },
 };
@@ -236,7 +254,7 @@ const boot: Command = {
   summary: 'start-up recovery (systemd ExecStartPre): finish or undo an interrupted step, count trial starts',
   options: deviceOptions,
   async run(inv) {
-    const r = await (await device(inv)).slots.boot();
+    const r = await withDevice(inv, (d) => d.slots.boot());
     if (r.rolledBack !== undefined) inv.io.stderr.write(`rolled back: ${r.rolledBack}\n`);
     inv.io.stdout.write(`phase ${r.state.phase}${r.restart ? ', restart needed' : ''}\n`);
     return r.restart ? 3 : 0;
