@@ -103,7 +103,7 @@ describe('pairing', () => {
       // Only a factory reset (admin socket) removes the last controller; then pairing starts over.
       expect(await call(dev.address, { op: 'pair_start', reset: true })).toMatchObject({ ok: false, reason: 'not_allowed_here' });
       const r = await call(dev.admin, { op: 'pair_start', reset: true });
-      expect(r).toMatchObject({ ok: true });
+      expect(r, `factory reset refused: ${JSON.stringify(r)}`).toMatchObject({ ok: true });
       expect((await dev.intent(backup)).reply).toMatchObject({ ok: false, reason: 'not_paired' });
       expect(await pair(dev, owner, r['code'] as string)).toMatchObject({ ok: true, controllers: [owner.did] });
     } finally {
