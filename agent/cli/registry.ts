@@ -4,6 +4,7 @@
  */
 import type { Command } from './command.ts';
 import { identityCommands } from './commands/identity.ts';
+import { mqttCommands } from './commands/mqtt.ts';
 import { flashCommands } from './commands/flash.ts';
 import { fwCommands } from './commands/fw.ts';
 import { fwUpdateCommands } from './commands/fw-update.ts';
@@ -20,6 +21,7 @@ import { demoCommands } from './commands/demo.ts';
 
 export const commands: readonly Command[] = [
   ...identityCommands,
+  ...mqttCommands,
   ...flashCommands,
   ...fwCommands,
   ...fwUpdateCommands,

@@ -49,7 +49,10 @@ export interface MqttLink {
   /** Publishes `offline`, disconnects, stops polling. The outbox stays open (its owner closes it). */
   stop(): Promise<void>;
   readonly connected: boolean;
-  /** Resolves once connected, announced, and the outbox is empty (or the link stopped). */
+  /**
+   * Resolves once the first reading of every driver is queued, and the link is connected,
+   * announced and has an empty outbox (or the link stopped).
+   */
   idle(): Promise<void>;
   /** Takes one reading of every driver now. */
   pollNow(): Promise<void>;
@@ -66,6 +69,7 @@ export function linkFromParts(p: LinkParts): MqttLink {
   let attempt = 0;
   let reconnectTimer: unknown = null;
   let diagTimer: unknown = null;
+  let firstRound: Promise<void> = Promise.resolve();
   const waiters: (() => void)[] = [];
   const wake = (): void => {
     for (const w of waiters.splice(0)) w();
@@ -187,7 +191,7 @@ export function linkFromParts(p: LinkParts): MqttLink {
       if (running) return;
       running = true;
       session = p.connector(p.connectOptions, { onConnect, onClose, onMessage, onError: (err) => logFailure('mqtt.client_error', err) });
-      poller.start();
+      firstRound = poller.start();
       scheduleDiagnostics();
       pump().catch((err: unknown) => logFailure('mqtt.pump_failed', err));
     },
@@ -208,6 +212,7 @@ export function linkFromParts(p: LinkParts): MqttLink {
       return ready;
     },
     async idle() {
+      await firstRound;
       while (running && !(ready && outbox.peek() === undefined)) await untilChange();
     },
     pollNow: () => poller.pollAll(),

@@ -26,7 +26,8 @@ export interface PollerOptions {
 }
 
 export interface Poller {
-  start(): void;
+  /** Starts polling; resolves once the first reading of every driver is queued (or failed). */
+  start(): Promise<void>;
   stop(): void;
   /** Takes one reading of every driver now (CLI `publish-once`, tests). */
   pollAll(): Promise<void>;
@@ -79,13 +80,16 @@ export function createPoller(o: PollerOptions): Poller {
   };
 
   return {
-    start() {
+    async start() {
       if (running) return;
       running = true;
-      for (const p of o.drivers) {
-        reportHealth(p.driver);
-        void pollOne(p.driver).finally(() => schedule(p));
-      }
+      await Promise.all(
+        o.drivers.map(async (p) => {
+          reportHealth(p.driver);
+          await pollOne(p.driver);
+          schedule(p);
+        }),
+      );
     },
     stop() {
       running = false;
