@@ -15,8 +15,9 @@ import { section as release } from './release.ts';
 import { section as delta } from './delta.ts';
 import { section as policy } from './policy.ts';
 import { section as intent } from './intent.ts';
+import { section as tunnel } from './tunnel.ts';
 
-const sections: readonly BenchSection[] = [crypto, delta, policy, release, intent];
+const sections: readonly BenchSection[] = [crypto, delta, policy, release, intent, tunnel];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const path = new URL('../../BENCHMARKS.md', import.meta.url);

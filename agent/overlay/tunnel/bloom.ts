@@ -2,7 +2,7 @@
  * The tunnel replay filter: a keyed, decaying Bloom filter on nonce ⊕ the first 16 bytes of the
  * body (I2P `BloomFilterIVValidator`, research/overlay.md §5.5 item 2). Two generations swapped
  * every BLOOM_GENERATION_MS, so an entry is remembered 10–20 minutes, matching tunnel lifetime.
- * Indexes come from SHA-256(key ‖ value) with a per-router random key, so peers cannot aim at
+ * Indexes come from one SHA-256(key ‖ value) (double hashing) with a per-router random key, so peers cannot aim at
  * filter bits. Memory is fixed: 2 × bits/8 bytes.
  */
 import type { CryptoPort } from '../../crypto/port.ts';
@@ -41,14 +41,13 @@ export class DecayingBloomFilter {
     return this.#current.length * 2;
   }
 
+  /** Kirsch–Mitzenmacher double hashing: index_i = h1 + i·h2 (mod m), one SHA-256 per value. */
   #indexes(value: Uint8Array): void {
-    let d = this.crypto.sha256(this.#key, value);
-    for (let i = 0; i < this.#hashes; i++) {
-      const j = i % 8;
-      if (i > 0 && j === 0) d = this.crypto.sha256(this.#key, d);
-      const w = ((d[4 * j] as number) << 24) | ((d[4 * j + 1] as number) << 16) | ((d[4 * j + 2] as number) << 8) | (d[4 * j + 3] as number);
-      this.#idx[i] = (w >>> 0) % this.#bits;
-    }
+    const d = this.crypto.sha256(this.#key, value);
+    const dv = new DataView(d.buffer, d.byteOffset, 32);
+    const h1 = dv.getUint32(0) % this.#bits;
+    const h2 = (dv.getUint32(4) % this.#bits) | 1;
+    for (let i = 0; i < this.#hashes; i++) this.#idx[i] = (h1 + i * h2) % this.#bits;
   }
 
   #has(bits: Uint8Array): boolean {
