@@ -13,6 +13,8 @@ export type UpdateErrorCode =
   | 'NO_UPDATE'
   /** The written slot does not hash to the target's SHA-256. */
   | 'SLOT_MISMATCH'
+  /** The local policies refused the `firmware.apply` intent. */
+  | 'REFUSED_BY_POLICY'
   /** The update state machine was asked for a step its phase does not allow. */
   | 'WRONG_PHASE';
 

@@ -11,6 +11,6 @@ export { dirSource, httpSource } from './source.ts';
 export type { DownloadResult, DownloadSpec, Pacer, RepositorySource } from './source.ts';
 export { fileTrustedStore } from './store.ts';
 export { admissible, createUpdater } from './updater.ts';
-export type { CheckResult, Plan, UpdateOptions, Updater, UpdaterDeps } from './updater.ts';
+export type { CheckResult, FirmwareApplyRequest, Plan, UpdateOptions, Updater, UpdaterDeps } from './updater.ts';
 export { openDevice, provisionDevice, readDeviceConfig, sourceFor, stateDir } from './device.ts';
 export type { DeviceConfig, DeviceDeps, DeviceParts, ProvisionOptions } from './device.ts';

@@ -32,7 +32,23 @@ export interface UpdaterDeps {
   /** Where partial downloads are kept; on the same filesystem as the slot images. */
   readonly workDir: string;
   readonly buildTime?: number;
+  /**
+   * The `firmware.apply` intent decision (local policies; shipped defaults allow controllers
+   * only). Called before anything is downloaded; a refusal stops the update with
+   * `REFUSED_BY_POLICY` and its reason. Absent: allowed (the CLI run by root on the device).
+   */
+  readonly authorize?: (req: FirmwareApplyRequest) => Promise<{ readonly allowed: boolean; readonly reason?: string }>;
   readonly log?: (event: string, fields: Record<string, unknown>) => void;
+}
+
+/** What the policy engine is asked to decide for `firmware.apply`. */
+export interface FirmwareApplyRequest {
+  readonly action: 'firmware.apply';
+  readonly path: string;
+  readonly version: string;
+  readonly releaseCounter: number;
+  readonly fromVersion: string | undefined;
+  readonly downloadBytes: number;
 }
 
 export interface Plan {
@@ -71,6 +87,7 @@ async function verified(path: string, length: number, sha256: string): Promise<b
   return size === length && (await hashImage(path, length)) === sha256;
 }
 
+/** A factory of three closures (check, install, update) over `deps`; each is under ~60 lines. */
 export function createUpdater(deps: UpdaterDeps) {
   function choose(meta: TrustedMetadata, failed: readonly string[], targetPath?: string): [string, TargetFile] | undefined {
     if (targetPath !== undefined) {
@@ -147,6 +164,13 @@ export function createUpdater(deps: UpdaterDeps) {
     }
     const c = await check(opts.targetPath, opts.full);
     if (c.status === 'up-to-date') return { status: 'up-to-date' };
+    const decision = await deps.authorize?.({
+      action: 'firmware.apply', path: c.plan.path, version: c.plan.target.custom.version,
+      releaseCounter: c.plan.target.custom.releaseCounter, fromVersion: c.current?.version, downloadBytes: c.plan.downloadBytes,
+    });
+    if (decision !== undefined && !decision.allowed) {
+      throw new UpdateError('REFUSED_BY_POLICY', `firmware.apply ${c.plan.target.custom.version} refused: ${decision.reason ?? 'by policy'}`);
+    }
     const staged = s.phase === 'staged' && s.target?.sha256 === c.plan.target.hashes.sha256;
     const record = staged ? s.target : await install(c.plan, opts);
     await deps.slots.switchToStaged();

@@ -112,7 +112,7 @@ export async function signRole(deps: RepoDeps, repo: string, role: RoleName, key
   const allowed = root.roles[role].keyids;
   if (role === 'root' || role === 'targets') {
     const name = role === 'root' ? 'root.json' : 'targets.json';
-    const env = sign(deps, await readEnvelope(repo, name), keys, role === 'root' ? [...allowed, ...(await newRootKeyIds(repo))] : allowed, role);
+    const env = sign(deps, await readEnvelope(repo, name), keys, allowed, role);
     if (role === 'root') await writeEnvelope(repo, `${(env.signed as { version: number }).version}.root.json`, env);
     await writeEnvelope(repo, name, env);
     return env;
@@ -126,10 +126,6 @@ export async function signRole(deps: RepoDeps, repo: string, role: RoleName, key
   const env = sign(deps, { signatures: [], signed }, keys, allowed, role);
   await writeEnvelope(repo, `${role}.json`, env);
   return env;
-}
-
-async function newRootKeyIds(repo: string): Promise<string[]> {
-  return (await readRoot(repo)).roles.root.keyids.slice();
 }
 
 export interface RotateOptions {

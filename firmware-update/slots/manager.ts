@@ -55,6 +55,10 @@ export async function hashImage(path: string, length: number): Promise<string> {
 
 export type SlotManager = ReturnType<typeof createSlotManager>;
 
+/**
+ * The factory is longer than ~60 lines because it is a set of small closures over one `deps`
+ * (one per transition); each of them is short and reads on its own.
+ */
 export function createSlotManager(deps: SlotManagerDeps) {
   const { backend, root } = deps;
   const window = deps.healthWindowMs ?? DEFAULT_HEALTH_WINDOW_MS;

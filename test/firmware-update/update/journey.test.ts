@@ -88,3 +88,28 @@ describe('firmware update journey', () => {
     });
   });
 });
+
+describe('firmware.apply intent', () => {
+  it('a policy refusal stops the update before anything is downloaded', async () => {
+    await withTmp(async (dir) => {
+      const m = await makeManufacturer(dir);
+      const v1 = await makeSlotImage(dir, '1.0.0');
+      const v2 = await makeSlotImage(dir, '2.0.0', '//2');
+      await m.publish(v1, '1.0.0');
+      await m.publish(v2, '2.0.0', { deltaFrom: [v1] });
+      const dev = await makeDevice(dir, m.repo, v1, '1.0.0', 1);
+      const { createUpdater, dirSource: src, fileCounterStore, fileTrustedStore } = await import('../../../firmware-update/client/index.ts');
+      const { dirSlotBackend } = await import('../../../firmware-update/slots/index.ts');
+      const { crypto } = await import('./helpers.ts');
+      const asked: unknown[] = [];
+      const u = createUpdater({
+        crypto, clock: dev.clock, source: src(m.repo), store: fileTrustedStore(dev.state), counter: fileCounterStore(dev.state),
+        slots: dev.manager(), backend: dirSlotBackend(dev.root), hardwareId: HW, workDir: dev.state,
+        authorize: (req) => { asked.push(req); return Promise.resolve({ allowed: false, reason: 'owner schedules updates at night' }); },
+      });
+      await expect(u.update()).rejects.toMatchObject({ code: 'REFUSED_BY_POLICY' });
+      expect(asked).toEqual([expect.objectContaining({ action: 'firmware.apply', version: '2.0.0', fromVersion: '1.0.0', releaseCounter: 2 })]);
+      expect((await dev.manager().load()).phase).toBe('idle');
+    });
+  });
+});
