@@ -73,7 +73,7 @@ export const mqttjsConnector: BrokerConnector = (o: BrokerConnectOptions, events
     }
     if (!ended) events.onClose();
   });
-  client.on('error', (err) => events.onError(new MqttError('PUBLISH_FAILED', `broker client: ${err.message}`, { cause: err })));
+  client.on('error', (err) => events.onError(new MqttError('BROKER_ERROR', `broker client: ${err.message}`, { cause: err })));
   client.on('message', (topic, payload, packet) => {
     const p = packet.properties;
     events.onMessage({

@@ -9,6 +9,7 @@ import { Ip2Error } from '../errors.ts';
  * - OUTBOX_IO: the outbox folder could not be read or written.
  * - NOT_CONNECTED: the broker link is down.
  * - PUBLISH_FAILED: the broker client reported an error for a publish.
+ * - BROKER_ERROR: the connection failed or the broker refused it (network, TLS, CONNACK code).
  * - CLOSED: the link or outbox was stopped.
  */
 export type MqttErrorCode =
@@ -19,6 +20,7 @@ export type MqttErrorCode =
   | 'OUTBOX_IO'
   | 'NOT_CONNECTED'
   | 'PUBLISH_FAILED'
+  | 'BROKER_ERROR'
   | 'CLOSED';
 
 const BAD_INPUT: ReadonlySet<MqttErrorCode> = new Set(['BAD_CONFIG', 'BAD_ID', 'OUTBOX_TOO_LARGE']);
