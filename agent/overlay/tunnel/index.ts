@@ -11,6 +11,7 @@ export { sealRecord, openRecord, encodeRequest, decodeRequest, type BuildRequest
 export { prepareBuild, readReplies, decodeBuild, encodeBuild, type HopSpec, type BuildPlan } from './build.ts';
 export { DecayingBloomFilter } from './bloom.ts';
 export { MemoryTunnelHub } from './net-memory.ts';
+export { netDbDirectory, type RouterInfoSource } from './directory.ts';
 export { TunnelPool, subnet16, type PoolConfig, type PoolDeps, type PoolPeer } from './pool.ts';
 export { LinkTunnelNet, type LinkDirectory, type LinkNetDeps } from './net-link.ts';
 export { TunnelError, isTunnelError, type TunnelErrorCode } from './errors.ts';

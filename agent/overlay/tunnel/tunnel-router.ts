@@ -224,6 +224,15 @@ export class TunnelRouter {
     this.#send(gateway.router, encodeGatewayMessage(gateway.tunnelId, message));
   }
 
+  /** For `ip2 net tunnels`: own inbound and transit tunnels with age, hops and bytes. */
+  status(): { own: { inbound: boolean; hops: number; ageMs: number; bytes: number }[]; transit: { role: string; ageMs: number; bytes: number }[] } {
+    const now = this.deps.clock.now();
+    return {
+      own: [...this.#inbound.values()].map((t) => ({ inbound: t.inbound, hops: t.hops.length, ageMs: now - t.created, bytes: t.cells * 1028 })),
+      transit: this.transit.list().map((h) => ({ role: h.role, ageMs: now - h.created, bytes: h.cells * 1028 })),
+    };
+  }
+
   inboundTunnels(): readonly OwnTunnel[] {
     return [...this.#inbound.values()];
   }
