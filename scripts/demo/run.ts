@@ -9,6 +9,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { delegateJourney, type DelegateOutcome } from './delegate.ts';
+import { firmwareJourney, startManufacturer, type FirmwareOutcome } from './firmware.ts';
 import { ip2Json, shellLine } from './ip2.ts';
 import { deviceFirstBoot, ownerPairs, type Ctx, type OwnerOutcome } from './journeys.ts';
 import { type Out, Narrator } from './narrate.ts';
@@ -33,6 +34,7 @@ export interface DemoReport {
   device?: { did: string; assurance: string; port: number; pairingCode: string };
   owner?: OwnerOutcome;
   delegate?: DelegateOutcome;
+  firmware?: FirmwareOutcome;
   completed: boolean;
   error?: { code: string; message: string };
 }
@@ -62,6 +64,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const t0 = Date.now();
   let status = 0;
   n.say(`state of this run: ${root}`);
+  const manufacturer = startManufacturer(opts.entry, sup.env, root);
   try {
     const walk = async (): Promise<Ctx> => {
       n.step('A local IP2 network on this machine: floodfills and routers join');
@@ -80,7 +83,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       report.delegate = await delegateJourney(ctx, dev, report.owner);
 
       n.step('Firmware: a signed release with a delta, update, confirm; a broken release rolled back');
-      n.coming('wired into the walk-through next; `ip2 fw --help` lists the commands that exist today');
+      report.firmware = await firmwareJourney(ctx, dev, manufacturer);
 
       report.floodfills = await net.floodfillViews();
       report.routers = net.nodes.map((x) => ({ name: x.name, did: x.did, address: x.address, floodfill: x.floodfill }));
@@ -88,6 +91,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       n.step('Summary');
       n.say(`${net.nodes.length} routers on loopback, network ${net.netId}; floodfill-1's saved netDb holds ${status0.knownRouters} RouterInfos`);
       n.say(`device ${dev.did}\nowner  ${report.owner.ownerDid}\npaired, read ${report.owner.temperature.value} ${report.owner.temperature.unit}, delegate refused after revocation (${report.delegate.refusal.reason}), audit log intact`);
+      n.say(`firmware: updated to ${report.firmware.updatedTo} with a ${report.firmware.deltaBytes}-byte delta (image ${report.firmware.imageBytes} bytes); 1.2.0 rolled back (${report.firmware.rolledBack})`);
       n.say(`walk-through took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       return ctx;
     };
@@ -114,6 +118,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     }
   } finally {
     signal.dispose();
+    await manufacturer; // its ip2 processes are bounded; never leave one behind
     await sup.stopAll();
     await writeFile(join(root, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
     if (opts.root === undefined) await rm(root, { recursive: true, force: true });

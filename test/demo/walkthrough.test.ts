@@ -42,7 +42,7 @@ function runStart(): Promise<{ code: number | null; out: string; err: string }> 
 }
 
 describe('npm start -- --once', () => {
-  it('walks through the network, first boot, pairing, delegation and revocation, and stops everything', async () => {
+  it('walks through the network, first boot, pairing, delegation and revocation, firmware update and rollback, and stops everything', async () => {
     const run = await runStart();
     expect(run.code, `${run.out}\n${run.err}`).toBe(0);
     const report = JSON.parse(readFileSync(join(root, REPORT_FILE), 'utf8')) as DemoReport;
@@ -97,6 +97,17 @@ describe('npm start -- --once', () => {
     ]);
     expect(records[4]?.iss).toBe(del.delegateDid);
     expect(records[4]?.reason).toBe('revoked');
+
+    // firmware: 1.1.0 by delta and confirmed; 1.2.0 crashed at every start and was rolled back
+    const fw = report.firmware!;
+    expect(fw.updatedTo).toBe('1.1.0');
+    expect(fw.deltaBytes).toBeLessThan(fw.imageBytes / 10);
+    expect(fw.rolledBack).toMatch(/^crash loop/);
+    expect(fw.runningAfterRollback).toBe('1.1.0');
+    expect(fw.lastFailure?.version).toBe('1.2.0');
+    const slots = JSON.parse(readFileSync(join(root, 'device', 'firmware', 'update-state.json'), 'utf8')) as { phase: string; committed: string };
+    expect(slots.phase).toBe('idle');
+    expect(JSON.parse(readFileSync(join(root, 'device', 'firmware', 'current', 'manifest.json'), 'utf8'))).toEqual({ version: '1.1.0' });
 
     // everything stopped: the daemon removed its endpoint file on a clean stop
     expect(existsSync(join(root, 'device', 'endpoint.json'))).toBe(false);
