@@ -17,6 +17,7 @@ import { AUDIT_FILE, openAuditLog } from './audit/index.ts';
 import { defaultCrypto } from './crypto/index.ts';
 import type { CryptoPort } from './crypto/port.ts';
 import { writeFileAtomic } from './fs/atomic.ts';
+import { hardwareBackends } from './identity/hardware.ts';
 import { openIdentity } from './identity/store.ts';
 import {
   type Address, type ClockStateName, type EndpointInfo, type FrameServer, type IntentClock, ENDPOINT_FILE, INTENT_LIMITS,
@@ -38,6 +39,8 @@ export interface AgentOptions {
   readonly sensorSeed?: number;
   /** fsync every audit batch (default true). */
   readonly syncAudit?: boolean;
+  /** Where a `tpm` or `sealed` identity's TPM answers (default /dev/tpmrm0, or as recorded). */
+  readonly tpmAddress?: string;
 }
 
 export interface RunningAgent {
@@ -55,7 +58,8 @@ export function defaultPolicyDir(dir: string): string {
 export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const crypto = opts.crypto ?? defaultCrypto();
   const clock = opts.clock ?? systemIntentClock;
-  const { store } = await openIdentity(opts.dir, { crypto });
+  const backends = hardwareBackends({ crypto, ...(opts.tpmAddress === undefined ? {} : { tpmAddress: opts.tpmAddress }) });
+  const { store } = await openIdentity(opts.dir, { crypto, backends });
   const state = await openIntentState(opts.dir);
   const policies = compile(await loadPolicyDir(opts.policyDir ?? defaultPolicyDir(opts.dir)));
   const clockState = createClockState({ clock, state: opts.clockState ?? 'trusted', floorS: state.floorS });

@@ -4,11 +4,12 @@
  * systemd-analyze's own scale, where ≤ 3.0 is "OK").
  */
 import { spawnSync } from 'node:child_process';
-import { chmod, cp, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SIZE_GATE, buildBundle } from '../build.ts';
 import { makeRelease } from '../release/release.ts';
+import { makeUnitRoot } from '../release/unit-root.ts';
 import type { Arch } from '../release/node-runtime.ts';
 import { table, type BenchSection } from './harness.ts';
 
@@ -38,15 +39,7 @@ async function run(): Promise<string> {
 }
 
 async function securityScore(): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'ip2-unit-'));
-  await mkdir(join(root, 'etc/systemd/system'), { recursive: true });
-  await mkdir(join(root, 'usr/lib/systemd'), { recursive: true });
-  await cp('/usr/lib/systemd/system', join(root, 'usr/lib/systemd/system'), { recursive: true });
-  await cp('scripts/systemd/ip2-agent.service', join(root, 'etc/systemd/system/ip2-agent.service'));
-  await mkdir(join(root, 'opt/ip2-agent/slots/a/bin'), { recursive: true });
-  await writeFile(join(root, 'opt/ip2-agent/slots/a/bin/ip2'), '#!/bin/sh\n');
-  await chmod(join(root, 'opt/ip2-agent/slots/a/bin/ip2'), 0o755);
-  await symlink('slots/a', join(root, 'opt/ip2-agent/current'));
+  const root = await makeUnitRoot();
   const r = spawnSync('systemd-analyze', ['security', '--offline=true', `--root=${root}`, 'ip2-agent.service'], { encoding: 'utf8' });
   const m = /Overall exposure level for ip2-agent\.service: ([\d.]+ \w+)/.exec(r.stdout);
   return m?.[1] ?? 'not measured (systemd-analyze missing)';

@@ -10,7 +10,7 @@
  *     lib/node_modules/…         external native packages (serialport), prebuilds for <arch> only
  *     node/bin/node              the official Node.js runtime, from the npm registry
  *     systemd/ip2-agent.service  the hardened unit
- *     policies/                  the default policies
+ *     policies/defaults/         the default policies
  *     provision.example.json     what `ip2 flash` writes, documented
  *     manifest.json              versions and the SHA-256, size and mode of every file above
  *
@@ -62,7 +62,8 @@ export async function makeRelease(opts: ReleaseOptions): Promise<Release> {
   await cp('scripts/systemd/ip2-agent.service', join(dir, 'systemd/ip2-agent.service'));
   await cp('scripts/release/provision.example.json', join(dir, 'provision.example.json'));
   await cp('README.md', join(dir, 'README.md'));
-  if (await exists('policies/defaults')) await cp('policies/defaults', join(dir, 'policies'), { recursive: true });
+  // lib/ip2.js finds its defaults at ../policies/defaults, as agent/main.ts does from source
+  await cp('policies/defaults', join(dir, 'policies/defaults'), { recursive: true });
 
   log(`release: native modules for ${target.prebuild}`);
   await copyNativeModules('.', join(dir, 'lib/node_modules'), target.prebuild);
@@ -85,13 +86,6 @@ export async function makeRelease(opts: ReleaseOptions): Promise<Release> {
   const tarballBytes = (await stat(tarball)).size;
   log(`release: ${tarball} (${mib(tarballBytes)}, unpacked ${mib(manifest.totalBytes)})`);
   return { dir, tarball, version: pkg.version, tarballBytes, unpackedBytes: manifest.totalBytes };
-}
-
-async function exists(p: string): Promise<boolean> {
-  return stat(p).then(
-    () => true,
-    () => false,
-  );
 }
 
 function mib(n: number): string {

@@ -58,6 +58,21 @@ d('arm64 release under qemu', () => {
     expect((JSON.parse(host.stdout) as { did: string }).did).toBe(parsed.did);
   });
 
+  it('first boot under arm64: identity, the release\'s default policies, a pairing code', async () => {
+    const child = spawn('qemu-aarch64-static', ['-L', SYSROOT, join(release.dir, 'node/bin/node'), join(release.dir, 'lib/ip2.js'),
+      'run', '--dir', join(work, 'firstboot')], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '', IP2_TPM: 'tcp://127.0.0.1:1' } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', r));
+    for (let i = 0; i < 900 && !/pairing code: \S+/.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGTERM');
+    expect(out, err).toMatch(/first boot: created did:key:z6Mk/);
+    expect(out).toMatch(/pairing code: [A-Z2-7]{4}(-[A-Z2-7]{1,4})+/);
+    expect(await exited).toBe(0);
+  }, 120_000);
+
   describe('a serial read through the arm64 serialport prebuild', () => {
     let socat: ChildProcess;
     let a: string;

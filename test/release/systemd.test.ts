@@ -1,37 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { chmod, cp, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeUnitRoot, UNIT_SOURCE as UNIT } from '../../scripts/release/unit-root.ts';
 
-const UNIT = 'scripts/systemd/ip2-agent.service';
 const have = spawnSync('sh', ['-c', 'command -v systemd-analyze']).status === 0;
 if (!have && process.env['IP2_REAL'] === '1') throw new Error('IP2_REAL=1 but systemd-analyze is missing');
 
-/** A root with systemd's own units and the agent slot, so `verify` resolves every reference. */
-async function unitRoot(): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'ip2-unit-'));
-  await mkdir(join(root, 'etc/systemd/system'), { recursive: true });
-  await mkdir(join(root, 'usr/lib/systemd'), { recursive: true });
-  await cp('/usr/lib/systemd/system', join(root, 'usr/lib/systemd/system'), { recursive: true });
-  await cp(UNIT, join(root, 'etc/systemd/system/ip2-agent.service'));
-  await mkdir(join(root, 'opt/ip2-agent/slots/a/bin'), { recursive: true });
-  await writeFile(join(root, 'opt/ip2-agent/slots/a/bin/ip2'), '#!/bin/sh\n');
-  await chmod(join(root, 'opt/ip2-agent/slots/a/bin/ip2'), 0o755);
-  await symlink('slots/a', join(root, 'opt/ip2-agent/current'));
-  return root;
-}
-
 (have ? describe : describe.skip)('the systemd unit', () => {
   it('passes systemd-analyze verify with no warning', async () => {
-    const root = await unitRoot();
+    const root = await makeUnitRoot();
     const r = spawnSync('systemd-analyze', ['verify', `--root=${root}`, '/etc/systemd/system/ip2-agent.service'], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr.trim()).toBe('');
   });
 
   it('scores "OK" or better in systemd-analyze security, with the hardening that does not break devices', async () => {
-    const root = await unitRoot();
+    const root = await makeUnitRoot();
     const r = spawnSync('systemd-analyze', ['security', '--offline=true', `--root=${root}`, 'ip2-agent.service'], { encoding: 'utf8' });
     const score = /Overall exposure level for ip2-agent\.service: ([\d.]+) (\w+)/.exec(r.stdout);
     expect(score, r.stdout.slice(-400)).not.toBeNull();
