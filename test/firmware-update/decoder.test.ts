@@ -120,7 +120,7 @@ describe('hostile patches', () => {
       [[bsdiffOp([[0xffffffff, 0, 0]], 0, 2000, new Uint8Array(1000), new Uint8Array(0))], 'MALFORMED_PATCH'],
       [[bsdiffOp([[500, 400, 0]], 0, 2000, new Uint8Array(500), new Uint8Array(400))], 'MALFORMED_PATCH'],
       [[bsdiffOp([[500, 500, 0]], 0, 2000, new Uint8Array(50_000), new Uint8Array(500))], 'BAD_COMPRESSION'],
-      [[{ ...bsdiffOp([], 0, 0, new Uint8Array(0), new Uint8Array(0)), control: brotliCompressSync(new Uint8Array(4 * 1024 * 1024)) }], 'BAD_COMPRESSION'],
+      [[{ ...(bsdiffOp([], 0, 0, new Uint8Array(0), new Uint8Array(0)) as Extract<Op, { kind: 'bsdiff' }>), control: brotliCompressSync(new Uint8Array(4 * 1024 * 1024)) }], 'BAD_COMPRESSION'],
     ];
     await withTmp(async (dir) => {
       for (const [ops, code] of cases) expect(await outcome(dir, patchOf({ target }, ops))).toBe(code);
