@@ -11,6 +11,10 @@
  *   a re-publish of the latest state of each driver. The last will (`offline`, retained, with a
  *   will delay under MQTT 5) marks the device offline when the agent dies; a clean stop publishes
  *   `offline` itself before disconnecting.
+ *
+ * Length: `linkFromParts` is one closure over the session state (session, ready, attempt,
+ * timers) holding small named steps (announce, onConnect, onClose, pump, each under 30 lines);
+ * it is longer than 60 lines for that reason only.
  */
 import type { Clock, HealthState } from '../../drivers/port.ts';
 import { sleep } from '../../drivers/clock.ts';
