@@ -139,14 +139,14 @@ describe('power cuts during download, apply, switch and confirm', () => {
     }
   }, 300_000);
 
-  it('random multiple cuts (fast-check, 80 runs)', async () => {
+  it('random multiple cuts (fast-check, 200 runs)', async () => {
     let n = 20_000;
     await fc.assert(
       fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 1, max: 40 }), { maxLength: 4 }), fc.boolean(), fc.boolean(), async (cuts, healthy, full) => {
         const { version } = await life(n++, cuts, healthy, full);
         expect(version).toBe(healthy ? '2.0.0' : '1.0.0');
       }),
-      { numRuns: 80 },
+      { numRuns: 200 },
     );
   }, 300_000);
 });
