@@ -51,7 +51,8 @@ const verify: Command = {
     const report = verifyAuditBytes(await readLog(inv), did, crypto);
     if (flag(inv, 'json')) printJson(inv, { ok: true, ...jsonable(report) as object });
     else {
-      inv.io.stdout.write(`audit log intact: ${report.records} records, ${report.checkpoints} signed checkpoints, signed through #${report.signedThrough}` +
+      const signed = report.checkpoints === 0 ? 'no signed checkpoint yet' : `signed through #${report.signedThrough}`;
+      inv.io.stdout.write(`audit log intact: ${report.records} records, ${report.checkpoints} signed checkpoints, ${signed}` +
         `${report.unsignedTail > 0 ? `, ${report.unsignedTail} newer records chained but not yet signed` : ''}\n`);
     }
   },
