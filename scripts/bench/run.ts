@@ -12,12 +12,13 @@ import { arch, cpus, platform, totalmem } from 'node:os';
 import type { BenchSection } from './harness.ts';
 import { section as crypto } from './crypto.ts';
 import { section as release } from './release.ts';
+import { section as overlay } from './overlay.ts';
 import { section as delta } from './delta.ts';
 import { section as policy } from './policy.ts';
 import { section as intent } from './intent.ts';
 import { section as tunnel } from './tunnel.ts';
 
-const sections: readonly BenchSection[] = [crypto, delta, policy, release, intent, tunnel];
+const sections: readonly BenchSection[] = [crypto, delta, policy, overlay, release, intent, tunnel];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const path = new URL('../../BENCHMARKS.md', import.meta.url);
