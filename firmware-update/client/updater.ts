@@ -4,7 +4,7 @@
  * full image), apply it into the inactive slot with the FWD1 engine, verify the whole slot and
  * switch. Nothing reaches the inactive slot before the bytes it is made from are verified.
  */
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CryptoPort } from '../../agent/crypto/index.ts';
 import { applyDelta } from '../delta/index.ts';
@@ -82,6 +82,33 @@ export function admissible(target: TargetFile, path: string, hardwareId: string,
   }
 }
 
+/**
+ * Puts a verified full image into the slot: a rename for the directory backend (same file
+ * system), a copy into the partition for tryboot (a rename would replace the block device node).
+ */
+async function placeImage(backend: SlotBackend, staged: string, out: string): Promise<void> {
+  if (backend.kind === 'dir') {
+    await rename(staged, out);
+    return;
+  }
+  const src = await open(staged, 'r');
+  const dst = await open(out, 'r+').catch(() => open(out, 'w'));
+  try {
+    const buf = Buffer.alloc(1 << 16);
+    for (let pos = 0; ;) {
+      const { bytesRead } = await src.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) break;
+      await dst.write(buf, 0, bytesRead, pos);
+      pos += bytesRead;
+    }
+    await dst.sync();
+  } finally {
+    await src.close();
+    await dst.close();
+  }
+  await rm(staged, { force: true });
+}
+
 async function verified(path: string, length: number, sha256: string): Promise<boolean> {
   const size = await stat(path).then((st) => st.size, () => -1);
   return size === length && (await hashImage(path, length)) === sha256;
@@ -150,7 +177,7 @@ export function createUpdater(deps: UpdaterDeps) {
       const staged = join(dl, `${target.hashes.sha256}.image`);
       const r = await deps.source.fetchTarget(plan.path, staged, spec(target.length, target.hashes.sha256));
       deps.log?.('fw.download', { path: plan.path, resumedFrom: r.resumedFrom, fetched: r.fetched });
-      await rename(staged, out);
+      await placeImage(deps.backend, staged, out);
     }
     await deps.slots.finishInstall();
     return record;

@@ -97,6 +97,19 @@ describe('tryboot rootfs slots', () => {
     });
   });
 
+  it('a full image is copied into the partition (never renamed over it)', async () => {
+    await withTmp(async (dir) => {
+      const { images, manager, updater } = await setup(dir);
+      await writeFile(join(dir, 'p3.img'), new Uint8Array(150_000).fill(9)); // the partition is larger than the image
+      expect((await updater.update({ full: true })).status).toBe('switched');
+      const part = new Uint8Array(await readFile(join(dir, 'p3.img')));
+      const img = new Uint8Array(await readFile(images[1]!));
+      expect(part.length).toBe(150_000);
+      expect(part.subarray(0, img.length)).toEqual(img);
+      expect((await manager().load()).phase).toBe('trial');
+    });
+  });
+
   it('autoboot.txt parser is total and refuses other shapes', () => {
     expect(parseAutoboot(renderAutoboot({ committed: 5, tryboot: 6 }))).toEqual({ committed: 5, tryboot: 6 });
     expect(parseAutoboot('# c\r\n[all]\r\ntryboot_a_b=1\r\nboot_partition=2\r\n\r\n[tryboot]\r\nboot_partition=3\r\n')).toEqual({ committed: 2, tryboot: 3 });
