@@ -111,6 +111,13 @@ export class Supervisor {
     return p;
   }
 
+  /** A program that is not ip2 (the MQTT broker), supervised the same way. */
+  startProgram(name: string, program: string, argv: readonly string[]): Proc {
+    const p = new Proc(name, { program, args: [], cwd: this.entry.cwd }, argv, this.env);
+    this.#procs.push(p);
+    return p;
+  }
+
   get procs(): readonly Proc[] {
     return this.#procs;
   }

@@ -13,6 +13,7 @@ import { firmwareJourney, startManufacturer, type FirmwareOutcome } from './firm
 import { ip2Json, shellLine } from './ip2.ts';
 import { deviceFirstBoot, ownerPairs, type Ctx, type OwnerOutcome } from './journeys.ts';
 import { type Out, Narrator } from './narrate.ts';
+import { mqttJourney, type MqttOutcome } from './mqtt.ts';
 import { launchNetwork } from './network.ts';
 import { type Ip2Entry, Supervisor } from './procs.ts';
 
@@ -35,6 +36,7 @@ export interface DemoReport {
   owner?: OwnerOutcome;
   delegate?: DelegateOutcome;
   firmware?: FirmwareOutcome;
+  mqtt?: MqttOutcome;
   completed: boolean;
   error?: { code: string; message: string };
 }
@@ -78,6 +80,10 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
 
       n.step('The homeowner pairs with the code and reads the temperature');
       report.owner = await ownerPairs(ctx, dev);
+
+      n.step('The homeowner\'s MQTT hub gets the reading, with Home Assistant discovery');
+      const mq = await mqttJourney(ctx, dev);
+      if (mq !== undefined) report.mqtt = mq;
 
       n.step('A delegate reads for an hour, until the owner revokes the grant');
       report.delegate = await delegateJourney(ctx, dev, report.owner);

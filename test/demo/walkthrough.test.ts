@@ -19,6 +19,7 @@ import { REPORT_FILE } from '../../scripts/demo/run.ts';
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'ip2-demo-test-'));
 const crypto = defaultCrypto();
+const mosquitto = existsSync(process.env['IP2_MOSQUITTO'] ?? '/usr/sbin/mosquitto');
 
 afterAll(() => {
   rmSync(root, { recursive: true, force: true });
@@ -98,6 +99,15 @@ describe('npm start -- --once', () => {
     expect(records[4]?.iss).toBe(del.delegateDid);
     expect(records[4]?.reason).toBe('revoked');
 
+    // MQTT, when mosquitto is installed (CI has it): discovery and a reading reached an independent subscriber
+    if (mosquitto) {
+      expect(report.mqtt?.discoveryTopic).toBe('homeassistant/device/demo-device/config');
+      expect(report.mqtt?.temperature).toBeGreaterThanOrEqual(lo);
+      expect(report.mqtt?.temperature).toBeLessThanOrEqual(hi);
+    } else {
+      expect(run.out).toContain('skipped: no MQTT broker');
+    }
+
     // firmware: 1.1.0 by delta and confirmed; 1.2.0 crashed at every start and was rolled back
     const fw = report.firmware!;
     expect(fw.updatedTo).toBe('1.1.0');
@@ -111,7 +121,7 @@ describe('npm start -- --once', () => {
 
     // everything stopped: the daemon removed its endpoint file on a clean stop
     expect(existsSync(join(root, 'device', 'endpoint.json'))).toBe(false);
-    expect(run.out).toContain('all 8 processes stopped');
+    expect(run.out).toContain(`all ${mosquitto ? 9 : 8} processes stopped`);
     expect(run.out).toContain('(coming: ');
   }, 180_000);
 });
