@@ -37,6 +37,8 @@ export interface PoolDeps {
   readonly peers: () => readonly PoolPeer[];
   /** Outbound pools: an inbound tunnel for build replies (zero-hop when undefined). */
   readonly replyVia?: () => OwnTunnel | undefined;
+  /** Inbound pools: an outbound tunnel to send build messages through (direct when undefined). */
+  readonly sendVia?: () => OwnTunnel | undefined;
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -105,7 +107,8 @@ export class TunnelPool {
     }
     this.#building++;
     const replyVia = this.config.inbound ? undefined : this.deps.replyVia?.();
-    this.deps.router.build({ inbound: this.config.inbound, hops, ...(replyVia ? { replyVia } : {}) }).then((t) => {
+    const sendVia = this.config.inbound ? this.deps.sendVia?.() : undefined;
+    this.deps.router.build({ inbound: this.config.inbound, hops, ...(replyVia ? { replyVia } : {}), ...(sendVia ? { sendVia } : {}) }).then((t) => {
       this.#building--;
       this.builds.ok++;
       this.#tunnels.add(t);

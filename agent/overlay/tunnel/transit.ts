@@ -15,7 +15,7 @@ import { DecayingBloomFilter, cellReplayKey, type DecayingBloomOptions } from '.
 import { answerRecord, decodeBuild, encodeBuild, findRecord, type ProcessedRecord } from './build.ts';
 import { fragmentMessage, plainCell, readPlainBody, setCellTunnelId, viewCell } from './cell.ts';
 import {
-  DEFAULT_TRANSIT_CAP, FLAG_IBGW, FLAG_OBEP, LAYER_CHACHA20, RECORD_REPLAY_WINDOW_MS, REPLY_ACCEPT, REPLY_REJECT, REQUEST_SKEW_MS,
+  DEFAULT_TRANSIT_CAP, FLAG_IBGW, FLAG_OBEP, LAYER_CHACHA20, MSG, RECORD_REPLAY_WINDOW_MS, REPLY_ACCEPT, REPLY_REJECT, REQUEST_SKEW_MS,
   TMSG, TUNNEL_GRACE_MS, TUNNEL_LIFETIME_MS,
 } from './constants.ts';
 import { TunnelError, type TunnelErrorCode } from './errors.ts';
@@ -163,8 +163,11 @@ export class TransitTable {
     for (const f of readPlainBody(this.deps.crypto, body, nonce)) {
       const done = (hop.reassembler as Reassembler).add(f, now);
       if (done === undefined) continue;
-      if (done.delivery.type === 'tunnel') this.deps.send(done.delivery.router, encodeGatewayMessage(done.delivery.tunnelId, done.message));
-      else this.deps.count('NO_ROUTE'); // IP2: ROUTER and LOCAL delivery at an OBEP are not offered yet
+      const d = done.delivery;
+      if (d.type === 'tunnel') this.deps.send(d.router, encodeGatewayMessage(d.tunnelId, done.message));
+      // ROUTER delivery carries only build messages (an inbound build sent through an outbound tunnel)
+      else if (d.type === 'router' && done.message[0] === MSG.shortTunnelBuild) this.deps.send(d.router, done.message);
+      else this.deps.count('NO_ROUTE'); // IP2: other ROUTER and LOCAL delivery at an OBEP are not offered
     }
   }
 

@@ -165,10 +165,11 @@ export class TunnelRouter {
 
   /**
    * Builds a tunnel through `hops` (in order: gateway first). Outbound build replies come back
-   * through `replyVia` (one of our inbound tunnels). Rejects with BUILD_REJECTED (with the codes)
+   * through `replyVia` (one of our inbound tunnels); an inbound build is sent through `sendVia`
+   * (one of our outbound tunnels) when given, so its gateway never talks to us directly. Rejects with BUILD_REJECTED (with the codes)
    * or BUILD_TIMEOUT after 30 s on the injected clock.
    */
-  async build(opts: { inbound: boolean; hops: readonly HopSpec[]; replyVia?: OwnTunnel; timeoutMs?: number }): Promise<OwnTunnel> {
+  async build(opts: { inbound: boolean; hops: readonly HopSpec[]; replyVia?: OwnTunnel; sendVia?: OwnTunnel; timeoutMs?: number }): Promise<OwnTunnel> {
     const { crypto, clock } = this.deps;
     const n = opts.hops.length;
     if (n < 1 || n > MAX_HOPS) throw new RangeError('a built tunnel has 1..7 hops');
@@ -180,7 +181,11 @@ export class TunnelRouter {
       inbound: opts.inbound, hops: opts.hops, receiveIds, finalRouter: reply.router, finalTunnelId: reply.tunnelId, msgIds, now: clock.now(),
     });
     const records = await this.#await(msgIds[n] as number, opts.inbound, opts.timeoutMs ?? BUILD_TIMEOUT_MS, () => {
-      this.#send((opts.hops[0] as HopSpec).hash, encodeBuildMessage(encodeBuild(prepared.message)));
+      const first = (opts.hops[0] as HopSpec).hash;
+      const message = encodeBuildMessage(encodeBuild(prepared.message));
+      // tunnel-creation-ecies.rst: an inbound build goes to its gateway through an outbound tunnel
+      if (opts.inbound && opts.sendVia !== undefined) this.sendOutbound(opts.sendVia, { type: 'router', router: first }, message);
+      else this.#send(first, message);
     });
     const codes = readReplies(crypto, prepared, decodeBuild(records));
     if (codes.some((c) => c !== REPLY_ACCEPT)) throw new TunnelError('BUILD_REJECTED', `build rejected: ${codes.join(',')}`, { badInput: false });

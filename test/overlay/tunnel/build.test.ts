@@ -27,6 +27,23 @@ for (const crypto of [createNodeCrypto(), createNobleCrypto()]) {
       expect(hexOf(b.received[0]!.via.gateway.router)).toBe(hexOf(hops[0]!.spec.hash));
     });
 
+    it('sends an inbound build through an outbound tunnel: the creator never talks to the gateway', async () => {
+      const wire: { from: string; to: string }[] = [];
+      const { clock, routers } = makeNet(crypto, 8, { hub: { tap: (from, to) => wire.push({ from, to }) } });
+      const [a, ...hops] = routers;
+      const outP = a!.router.build({ inbound: false, hops: hops.slice(0, 3).map((h) => h.spec) });
+      await clock.advance(10);
+      const out = await outP;
+      wire.length = 0;
+      const inP = a!.router.build({ inbound: true, hops: hops.slice(3, 6).map((h) => h.spec), sendVia: out });
+      await clock.advance(10);
+      const inbound = await inP;
+      expect(wire.some((w) => w.from === hexOf(a!.spec.hash) && w.to === hexOf(hops[3]!.spec.hash))).toBe(false);
+      a!.router.sendToGateway(inbound.gateway, new Uint8Array([TMSG.data, 9]));
+      await clock.advance(10);
+      expect(a!.received.at(-1)!.message).toEqual(new Uint8Array([TMSG.data, 9]));
+    });
+
     it('rejects with code 30 at the transit cap, and the creator sees BUILD_REJECTED', async () => {
       const { clock, routers } = makeNet(crypto, 5, { config: { transitCap: 1 } });
       const [a, h1, h2, h3] = routers;
