@@ -86,4 +86,6 @@ export const MSG = {
   shortTunnelBuild: 25,
 } as const;
 /** Message types inside a tunnel (after reassembly): the first byte of a tunnel message. */
-export const TMSG = { data: 20, buildReply: 26, garlic: 11 } as const;
+export const TMSG = { data: 20, buildReply: 26, garlic: 11, deliveryStatus: 10 } as const;
+/** A tunnel test (I2P `TestJob`): a DeliveryStatus out through one tunnel and back through another. */
+export const TUNNEL_TEST_TIMEOUT_MS = 5_000;

@@ -92,6 +92,13 @@ export class TunnelPool {
     this.#timers.add(cancel);
   }
 
+  /** Drops a tunnel that failed a test (or whose hop died) and builds its replacement now. */
+  discard(t: OwnTunnel): void {
+    if (!this.#tunnels.delete(t)) return;
+    this.deps.log.log('debug', 'tunnel.pool.discard', { hops: t.hops.length });
+    if (this.#running) this.#fill();
+  }
+
   /** Starts builds until live + building tunnels (not about to expire) reach the quantity. */
   #fill(): void {
     const now = this.deps.clock.now();

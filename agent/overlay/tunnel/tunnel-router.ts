@@ -10,7 +10,7 @@ import type { Log } from '../log.ts';
 import type { KeyPair } from '../noise.ts';
 import { decodeBuild, encodeBuild, prepareBuild, randomU32, readReplies, type HopSpec, } from './build.ts';
 import { fragmentMessage, plainCell, readPlainBody, viewCell, type Delivery } from './cell.ts';
-import { BUILD_TIMEOUT_MS, MAX_HOPS, REPLY_ACCEPT, TMSG, TUNNEL_LIFETIME_MS } from './constants.ts';
+import { BUILD_TIMEOUT_MS, MAX_HOPS, REPLY_ACCEPT, TMSG, TUNNEL_LIFETIME_MS, TUNNEL_TEST_TIMEOUT_MS } from './constants.ts';
 import { TunnelError, isTunnelError, type TunnelErrorCode } from './errors.ts';
 import { LayerCipher, type LayerKeys } from './layer.ts';
 import { decodeLinkMessage, encodeBuildMessage, encodeCellMessage, encodeGatewayMessage } from './messages.ts';
@@ -65,6 +65,7 @@ export class TunnelRouter {
   readonly #inbound = new Map<number, OwnTunnel>();
   readonly #pending = new Map<number, PendingBuild>();
   readonly #layer: LayerCipher;
+  readonly #probes = new Map<number, () => void>();
 
   constructor(private readonly deps: TunnelRouterDeps) {
     this.#layer = new LayerCipher(deps.crypto);
@@ -132,6 +133,15 @@ export class TunnelRouter {
   }
 
   #deliverLocal(message: Uint8Array, via: OwnTunnel): void {
+    if (message[0] === TMSG.deliveryStatus && message.length === 5) {
+      const id = new DataView(message.buffer, message.byteOffset + 1, 4).getUint32(0);
+      const probe = this.#probes.get(id);
+      if (probe !== undefined) {
+        this.#probes.delete(id);
+        probe();
+        return;
+      }
+    }
     if (message[0] === TMSG.buildReply && message.length >= 5) {
       const msgId = new DataView(message.buffer, message.byteOffset + 1, 4).getUint32(0);
       const p = this.#pending.get(msgId);
@@ -222,6 +232,28 @@ export class TunnelRouter {
       tunnel.cells++;
       this.#send((tunnel.hops[0] as HopSpec).hash, encodeCellMessage(cell));
     }
+  }
+
+  /**
+   * Tests a pair of our tunnels (I2P `TestJob`): a DeliveryStatus with a random id goes out through
+   * `outbound` to the gateway of `inbound`; true when it comes back within the timeout.
+   */
+  probe(outbound: OwnTunnel, inbound: OwnTunnel, timeoutMs = TUNNEL_TEST_TIMEOUT_MS): Promise<boolean> {
+    const id = randomU32(this.deps.crypto);
+    const message = new Uint8Array(5);
+    message[0] = TMSG.deliveryStatus;
+    new DataView(message.buffer).setUint32(1, id);
+    return new Promise<boolean>((resolve) => {
+      const cancel = this.deps.clock.setTimer(() => {
+        this.#probes.delete(id);
+        resolve(false);
+      }, timeoutMs);
+      this.#probes.set(id, () => {
+        cancel();
+        resolve(true);
+      });
+      this.sendOutbound(outbound, { type: 'tunnel', tunnelId: inbound.gateway.tunnelId, router: inbound.gateway.router }, message);
+    });
   }
 
   /** Hands `message` straight to an inbound gateway (what an OBEP does; also zero-hop sends). */

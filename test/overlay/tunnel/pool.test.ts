@@ -43,6 +43,36 @@ describe('tunnel pools on the virtual clock', () => {
     pool.stop();
   });
 
+  it('a tunnel whose hop died fails its test and is replaced; traffic then flows again', async () => {
+    const { clock, hub, routers } = makeNet(crypto, 10);
+    const [me, ...others] = routers;
+    const deps = { crypto, clock, log: silentLog, router: me!.router };
+    const ins = new TunnelPool({ ...deps, peers: () => others.slice(0, 3).map((r) => r.spec) }, { inbound: true, hops: 3, quantity: 1 });
+    const outs = new TunnelPool({ ...deps, peers: () => others.slice(3).map((r) => r.spec), replyVia: () => ins.pick() }, { inbound: false, hops: 3, quantity: 1 });
+    ins.start();
+    await clock.advance(10);
+    outs.start();
+    await clock.advance(10);
+    const out1 = outs.pick()!;
+    const probe1 = me!.router.probe(out1, ins.pick()!);
+    await clock.advance(10);
+    expect(await probe1).toBe(true);
+    const victim = routers.find((r) => hexOf(r.spec.hash) === hexOf(out1.hops[1]!.hash))!;
+    hub.detach(victim.spec.hash); // the middle hop of the outbound tunnel dies
+    const probe2 = me!.router.probe(out1, ins.pick()!);
+    await clock.advance(5_000);
+    expect(await probe2).toBe(false);
+    outs.discard(out1);
+    for (let i = 0; i < 100 && outs.tunnels.length === 0; i++) await clock.advance(5_000); // peers may include the dead one: retries
+    const out2 = outs.pick()!;
+    expect(out2).not.toBe(out1);
+    const probe3 = me!.router.probe(out2, ins.pick()!);
+    await clock.advance(10);
+    expect(await probe3).toBe(true);
+    ins.stop();
+    outs.stop();
+  });
+
   it('never puts two hops from one /16 in a tunnel (unless allowed) and keeps a fixed order per pool', () => {
     const { clock, routers } = makeNet(crypto, 7);
     const peers = routers.map((r, i) => ({ ...r.spec, address: `10.${i < 4 ? 1 : i}.0.${i}:1` }));
