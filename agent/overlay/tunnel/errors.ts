@@ -21,6 +21,7 @@ export type TunnelErrorCode =
   | 'BUILD_TIMEOUT'
   | 'TRANSIT_CAP'
   | 'RATE_LIMITED'
+  | 'EARLY_DROP'
   | 'NO_ROUTE'
   | 'NO_TUNNEL'
   | 'MESSAGE_TOO_LARGE';

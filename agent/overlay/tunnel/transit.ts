@@ -22,6 +22,7 @@ import { TunnelError, type TunnelErrorCode } from './errors.ts';
 import { LayerCipher, type LayerKeys } from './layer.ts';
 import { encodeBuildMessage, encodeGatewayMessage, withType } from './messages.ts';
 import { Reassembler } from './reassembly.ts';
+import { RedBucket } from './red.ts';
 
 export type HopRole = 'participant' | 'ibgw' | 'obep';
 
@@ -42,7 +43,7 @@ export interface TransitConfig {
   readonly transitCap?: number;
   /** Build requests answered per second before rejecting with code 30 (burst = 2 s worth). */
   readonly buildsPerSecond?: number;
-  /** Transit cells per second before dropping (burst = 1 s worth). */
+  /** Transit cells per second before dropping (burst = 1 s worth; random early drop below ¼). */
   readonly cellsPerSecond?: number;
   readonly bloom?: DecayingBloomOptions;
 }
@@ -64,7 +65,7 @@ export class TransitTable {
   readonly #bloom: DecayingBloomFilter;
   readonly #records = new ReplayCache(RECORD_REPLAY_WINDOW_MS, 16_384);
   readonly #builds: TokenBucket;
-  readonly #cells: TokenBucket;
+  readonly #cells: RedBucket;
   readonly #key = new Uint8Array(16);
   readonly #cap: number;
   forwarded = 0;
@@ -75,7 +76,7 @@ export class TransitTable {
     const bps = deps.config.buildsPerSecond ?? 50;
     const cps = deps.config.cellsPerSecond ?? 20_000;
     this.#builds = new TokenBucket(deps.clock, 2 * bps, bps);
-    this.#cells = new TokenBucket(deps.clock, cps, cps);
+    this.#cells = new RedBucket(deps.clock, cps, deps.crypto.randomBytes(4));
     this.#cap = deps.config.transitCap ?? DEFAULT_TRANSIT_CAP;
   }
 
@@ -145,7 +146,7 @@ export class TransitTable {
     if (hop === undefined || hop.role === 'ibgw') return false;
     const now = this.deps.clock.now();
     if (hop.expires + TUNNEL_GRACE_MS <= now) return false;
-    if (!this.#cells.take(1)) throw new TunnelError('RATE_LIMITED', 'transit cell rate over the limit');
+    this.#admit();
     if (!this.#bloom.checkAndAdd(cellReplayKey(v.nonce, v.body, this.#key), now)) throw new TunnelError('CELL_REPLAY', 'replayed cell');
     this.#layer.forward(hop.keys, v.nonce, v.body);
     hop.cells++;
@@ -171,11 +172,17 @@ export class TransitTable {
     }
   }
 
+  #admit(): void {
+    const a = this.#cells.admit();
+    if (a === 'over-limit') throw new TunnelError('RATE_LIMITED', 'transit cell rate over the limit');
+    if (a === 'early-drop') throw new TunnelError('EARLY_DROP', 'random early drop under load');
+  }
+
   /** A TunnelGateway message for an inbound tunnel we are the gateway of. False when not ours. */
   handleGateway(tunnelId: number, message: Uint8Array): boolean {
     const hop = this.#hops.get(tunnelId);
     if (hop?.role !== 'ibgw') return false;
-    if (!this.#cells.take(1)) throw new TunnelError('RATE_LIMITED', 'gateway rate over the limit');
+    this.#admit();
     const { crypto } = this.deps;
     const msgId = new DataView(crypto.randomBytes(4).buffer).getUint32(0);
     for (const f of fragmentMessage(msgId, message, { type: 'local' })) {

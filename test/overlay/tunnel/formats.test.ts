@@ -88,3 +88,22 @@ describe('tunnel formats', () => {
     expect(bloom.memoryBytes).toBe(2 * 8192);
   });
 });
+
+describe('random early drop', () => {
+  it('admits a burst, sheds some load early as the bucket empties, then refuses; refills on the clock', async () => {
+    const { VirtualClock } = await import('../../../agent/overlay/clock.ts');
+    const { RedBucket } = await import('../../../agent/overlay/tunnel/red.ts');
+    const clock = new VirtualClock();
+    const red = new RedBucket(clock, 1000, new Uint8Array([1, 2, 3, 4]));
+    const seen = { ok: 0, 'early-drop': 0, 'over-limit': 0 };
+    for (let i = 0; i < 1000; i++) seen[red.admit()]++;
+    expect(seen.ok).toBeGreaterThanOrEqual(750); // the first ¾ of the burst is never dropped
+    expect(seen.ok).toBeLessThan(1000); // the last ¼ is shed in part
+    for (let i = 0; i < 2000; i++) seen[red.admit()]++;
+    expect(seen.ok).toBe(1000);
+    expect(seen['early-drop']).toBeGreaterThan(0);
+    expect(seen['over-limit']).toBeGreaterThan(0);
+    await clock.advance(1000);
+    expect(red.admit()).toBe('ok');
+  });
+});
