@@ -25,6 +25,9 @@ import {
   listenFrames, openIntentState, systemIntentClock,
 } from './intent/index.ts';
 import type { Log } from './overlay/log.ts';
+import { encodeCbor } from './cbor/index.ts';
+import { Outbox, createMqttLink, systemDiagnostics, type MqttLink } from './mqtt/index.ts';
+import { AGENT_VERSION } from './version.ts';
 
 export interface AgentOptions {
   readonly dir: string;
@@ -41,6 +44,17 @@ export interface AgentOptions {
   readonly syncAudit?: boolean;
   /** Where a `tpm` or `sealed` identity's TPM answers (default /dev/tpmrm0, or as recorded). */
   readonly tpmAddress?: string;
+  /** The homeowner's broker (from the provisioning file): discovery, states, intents over MQTT 5. */
+  readonly mqtt?: AgentMqttOptions;
+}
+
+export interface AgentMqttOptions {
+  readonly url: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly deviceName?: string;
+  /** Sensor poll interval (default 30 s). */
+  readonly intervalMs?: number;
 }
 
 export interface RunningAgent {
@@ -59,7 +73,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const crypto = opts.crypto ?? defaultCrypto();
   const clock = opts.clock ?? systemIntentClock;
   const backends = hardwareBackends({ crypto, ...(opts.tpmAddress === undefined ? {} : { tpmAddress: opts.tpmAddress }) });
-  const { store } = await openIdentity(opts.dir, { crypto, backends });
+  const { store, record } = await openIdentity(opts.dir, { crypto, backends });
+  const assurance = record.assurance;
   const state = await openIntentState(opts.dir);
   const policies = compile(await loadPolicyDir(opts.policyDir ?? defaultPolicyDir(opts.dir)));
   const clockState = createClockState({ clock, state: opts.clockState ?? 'trusted', floorS: state.floorS });
@@ -97,6 +112,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     servers.push(s);
     tcp = s.address;
   }
+  const mqtt = opts.mqtt === undefined ? undefined : await startMqtt(opts, opts.mqtt, { did: store.did, assurance, sensor, endpoint });
+
   const info: EndpointInfo = {
     did: store.did, socket, admin, pid: process.pid,
     ...(tcp !== undefined && 'port' in tcp ? { tcp: { host: tcp.host, port: tcp.port } } : {}),
@@ -108,6 +125,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     did: store.did,
     info,
     async close() {
+      await mqtt?.stop();
       for (const s of servers) await s.close();
       await audit.close();
       await state.saveFloor(clockState.floorS());
@@ -117,6 +135,41 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       await rm(socket, { force: true });
       await rm(admin, { force: true });
       opts.log.log('info', 'agent.stopped', { did: store.did });
+    },
+  };
+}
+
+/**
+ * The MQTT side: the simulated sensor's readings with Home Assistant discovery, through the
+ * durable outbox, and signed intents arriving on the command topic handed to the same endpoint
+ * as the sockets' (so they meet the same checks, policies and audit).
+ */
+async function startMqtt(
+  opts: AgentOptions,
+  m: AgentMqttOptions,
+  parts: { did: string; assurance: string; sensor: ReturnType<typeof createSimulatedDriver>; endpoint: ReturnType<typeof createEndpoint> },
+): Promise<{ stop(): Promise<void> }> {
+  const clock = { now: () => Date.now(), setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
+  const nodeId = `ip2_${parts.did.slice(-12)}`;
+  const outbox = await Outbox.open({ dir: join(opts.dir, 'mqtt-outbox'), clock, log: opts.log });
+  const link: MqttLink = createMqttLink({
+    url: m.url,
+    clientId: nodeId,
+    nodeId,
+    ...(m.username === undefined ? {} : { auth: { username: m.username, ...(m.password === undefined ? {} : { password: m.password }) } }),
+    device: { identifier: parts.did.slice('did:key:'.length), name: m.deviceName ?? `ip2 ${nodeId}`, manufacturer: 'ip2', model: 'ip2-agent', swVersion: AGENT_VERSION },
+    drivers: [{ driver: parts.sensor, intervalMs: m.intervalMs ?? 30_000 }],
+    outbox,
+    clock,
+    log: opts.log,
+    diagnostics: systemDiagnostics({ version: AGENT_VERSION, assurance: parts.assurance, clock, startedAt: Date.now() }),
+    intents: (envelope) => parts.endpoint.handle(encodeCbor({ op: 'intent', env: envelope }), { admin: false }),
+  });
+  link.start();
+  return {
+    async stop() {
+      await link.stop();
+      await outbox.close();
     },
   };
 }

@@ -7,7 +7,7 @@ import { jsonLineLog } from '../../overlay/log.ts';
 import { createMqttLink, Outbox, systemDiagnostics, type BrokerTls } from '../../mqtt/index.ts';
 import { type Command, type Invocation, UsageError, flag, printJson, requireOption, stringOption } from '../command.ts';
 
-const VERSION = '0.1.0';
+import { AGENT_VERSION as VERSION } from '../../version.ts';
 const outboxDir = (inv: Invocation): string => join(inv.dir, 'mqtt-outbox');
 
 function intOption(inv: Invocation, name: string, fallback: number): number {

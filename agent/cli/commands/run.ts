@@ -57,6 +57,7 @@ systemd it reports READY and pings the watchdog.`,
     const agent = await startAgent({
       dir: inv.dir, log, clockState: clock, crypto, ...(port === undefined ? {} : { tcpPort: port }), ...(policyDir === undefined ? {} : { policyDir }),
       ...(tpmAddress === undefined ? {} : { tpmAddress }),
+      ...(provision?.mqtt === undefined ? {} : { mqtt: { ...provision.mqtt, ...(provision.deviceName === undefined ? {} : { deviceName: provision.deviceName }) } }),
     });
     inv.io.stdout.write(`ip2 device ${agent.did}\n  listening on ${agent.info.socket}${agent.info.tcp === undefined ? '' : ` and 127.0.0.1:${agent.info.tcp.port}`}\n  clock ${clock}; Ctrl-C stops\n`);
     const pairingWatch = await enterPairingIfUnpaired(inv, log, agent.info, provision);
