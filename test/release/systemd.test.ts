@@ -37,3 +37,24 @@ if (!have && process.env['IP2_REAL'] === '1') throw new Error('IP2_REAL=1 but sy
     expect(set('DeviceAllow')).toEqual(expect.arrayContaining(['char-gpiochip rw', 'char-ttyAMA rw', 'char-i2c rw', '/dev/tpmrm0 rw']));
   });
 });
+
+describe('firmware update steps of the unit', () => {
+  it('fw confirm --if-trial does nothing, and says so, on a device with nothing on trial', async () => {
+    const { ip2 } = await import('../cli/helpers.ts');
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const root = await mkdtemp(join(tmpdir(), 'ip2-fwroot-'));
+    const r = await ip2(['fw', 'confirm', '--if-trial', '--root', root]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/nothing on trial \(not provisioned for updates\)/);
+    expect((await ip2(['fw', 'confirm', '--root', root])).code).not.toBe(0);
+  });
+
+  it('runs fw boot before the agent and fw confirm --if-trial after READY, privileged', async () => {
+    const text = await import('node:fs/promises').then((fs) => fs.readFile(UNIT, 'utf8'));
+    expect(text).toMatch(/^Type=notify$/m);
+    expect(text).toMatch(/^ExecStartPre=-\+\/opt\/ip2-agent\/current\/bin\/ip2 fw boot --root \/opt\/ip2-agent$/m);
+    expect(text).toMatch(/^ExecStartPost=-\+\/opt\/ip2-agent\/current\/bin\/ip2 fw confirm --if-trial --root \/opt\/ip2-agent$/m);
+  });
+});

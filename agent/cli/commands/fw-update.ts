@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { defaultCrypto } from '../../crypto/index.ts';
 import { openTpm, tpmNvCounter } from '../../identity/tpm/index.ts';
 import { fileCounterStore, mirroredCounterStore, openDevice, provisionDevice, stateDir } from '../../../firmware-update/client/index.ts';
+import { readState } from '../../../firmware-update/slots/index.ts';
 import type { CounterStore, DeviceParts } from '../../../firmware-update/client/index.ts';
 import { generateRoleKeys, initRepo, readKeyFile, readRoleKeys, release, signRole } from '../../../firmware-update/repo/index.ts';
 import type { RoleName } from '../../../firmware-update/trust/index.ts';
@@ -232,8 +233,15 @@ const status: Command = {
 const confirm: Command = {
   path: ['fw', 'confirm'],
   summary: 'commit the slot on trial (after its health check passed)',
-  options: deviceOptions,
+  options: { ...deviceOptions, 'if-trial': { type: 'boolean', description: 'do nothing when no slot is on trial (the unit runs this after the agent reports READY)' } },
   async run(inv) {
+    if (flag(inv, 'if-trial')) {
+      const state = await readState(rootDir(inv));
+      if (state === undefined || (state.phase !== 'trial' && state.phase !== 'committing')) {
+        inv.io.stdout.write(`nothing on trial (${state === undefined ? 'not provisioned for updates' : `phase ${state.phase}`})\n`);
+        return;
+      }
+    }
     const s = await withDevice(inv, (d) => d.slots.confirm());
     inv.io.stdout.write(`committed slot ${s.committed} (${s.slots[s.committed]?.version ?? '?'})\n`);
   },
