@@ -15,6 +15,7 @@ import { deviceFirstBoot, ownerPairs, type Ctx, type OwnerOutcome } from './jour
 import { type Out, Narrator } from './narrate.ts';
 import { mqttJourney, type MqttOutcome } from './mqtt.ts';
 import { launchNetwork } from './network.ts';
+import { startConsole } from './console.ts';
 import { type Ip2Entry, Supervisor } from './procs.ts';
 
 export const REPORT_FILE = 'demo-report.json';
@@ -65,6 +66,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const signal = stopSignal();
   const t0 = Date.now();
   let status = 0;
+  let closeConsole = (): Promise<void> => Promise.resolve();
   n.say(`state of this run: ${root}`);
   const manufacturer = startManufacturer(opts.entry, sup.env, root);
   try {
@@ -104,6 +106,10 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     const ctx = await Promise.race([walk(), signal.promise.then((s) => Promise.reject(Object.assign(new Error(`stopped by ${s}`), { code: 'STOPPED' })))]);
     report.completed = true;
     if (!opts.once) {
+      const cons = await startConsole({ net: ctx.net, deviceDir: join(root, 'device'), deviceDid: report.device?.did ?? '', summary: () => report });
+      closeConsole = () => cons.close();
+      n.say(`\nThe demo's console (live routers, the device's audit log, firmware slots): ${cons.url}`);
+      n.coming('a console served by each agent, with pairing QR, readings chart and tunnels');
       n.say('\nThe network keeps running. In another terminal, from this folder, try:');
       for (const l of ctx.tryLines) {
         if (l.what !== '') n.say(`\n# ${l.what}`);
@@ -124,6 +130,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     }
   } finally {
     signal.dispose();
+    await closeConsole();
     await manufacturer; // its ip2 processes are bounded; never leave one behind
     await sup.stopAll();
     await writeFile(join(root, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);

@@ -43,6 +43,22 @@ describe('npm start, interactive', () => {
         (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
         (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
       );
+      // the console on 127.0.0.1 serves the page and live state; another Host is refused
+      const url = /console \(.*\): (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1];
+      expect(url, out).toBeDefined();
+      expect(await (await fetch(url!)).text()).toContain('ip2 demo console');
+      const live = await (await fetch(`${url!}api/state`)).json() as {
+        routers: { running: boolean; knownRouters: number | null }[]; audit: { intact: boolean; records: { decision: string }[] }; firmware: { running: string | null };
+      };
+      expect(live.routers).toHaveLength(7);
+      expect(live.routers.every((r) => r.running && (r.knownRouters ?? 0) >= 5)).toBe(true);
+      expect(live.audit.intact).toBe(true);
+      expect(live.audit.records.map((r) => r.decision)).toContain('deny');
+      expect(live.firmware.running).toBe('1.1.0');
+      const port = new URL(url!).port;
+      const rebound = await sh('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-H', 'Host: evil.example', `http://127.0.0.1:${port}/api/state`]).then((r) => r.stdout, () => 'no curl');
+      if (rebound !== 'no curl') expect(rebound).toBe('421');
+
       // the owner's read works as printed; the revoked delegate's is refused with its reason
       const owner = await run(pick('intent read_temperature --to did:key:'));
       expect(owner.code, owner.err).toBe(0);
