@@ -3,7 +3,7 @@
  * their own processes against the running network and reports what they printed; nothing here
  * invents an outcome.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeCbor } from '../../agent/cbor/index.ts';
 import { defaultCrypto } from '../../agent/crypto/index.ts';
@@ -11,11 +11,14 @@ import { signCose1, verifyCose1 } from '../../agent/identity/cose.ts';
 import { openIdentity } from '../../agent/identity/store.ts';
 import { DemoError } from './errors.ts';
 import { ip2Json, runIp2 } from './ip2.ts';
+import type { Hub } from './mqtt.ts';
 import type { Narrator } from './narrate.ts';
 import type { Network, NodeHandle } from './network.ts';
 import type { Ip2Entry, Proc, Supervisor } from './procs.ts';
 
 const DAEMON_READY_MS = 60_000;
+/** How long to look for the first-boot pairing code on the daemon's console before asking for one. */
+const FIRST_BOOT_PAIRING_MS = 10_000;
 
 export interface Ctx {
   readonly entry: Ip2Entry;
@@ -57,7 +60,7 @@ async function waitEndpoint(dir: string, daemon: Proc): Promise<{ did: string; t
   }
 }
 
-export async function deviceFirstBoot(ctx: Ctx): Promise<DeviceState> {
+export async function deviceFirstBoot(ctx: Ctx, hub: Hub | undefined): Promise<DeviceState> {
   const { n } = ctx;
   const dir = join(ctx.root, 'device');
   const init = await n.wait('ip2 init: the device creates its identity', async () => {
@@ -87,20 +90,32 @@ export async function deviceFirstBoot(ctx: Ctx): Promise<DeviceState> {
     await store.close();
   }
 
-  const daemon = ctx.sup.start('device daemon', ['run', '--dir', dir, '--port', '0']);
-  const info = await n.wait('ip2 run: the device daemon starts (intents, policies, simulated sensor, audit log)', () => waitEndpoint(dir, daemon));
+  const provision = join(ctx.root, 'device-provision.json');
+  if (hub !== undefined) await writeFile(provision, `${JSON.stringify({ v: 1, deviceName: 'demo-sensor', mqtt: { url: hub.url } })}\n`, { mode: 0o600 });
+  const daemon = ctx.sup.start('device daemon', ['run', '--dir', dir, '--port', '0', ...(hub === undefined ? [] : ['--provision', provision])]);
+  const info = await n.wait(`ip2 run: the device daemon starts (intents, policies, simulated sensor, audit log${hub === undefined ? '' : ', MQTT'})`, () => waitEndpoint(dir, daemon));
   const port = info.tcp?.port;
   if (port === undefined) throw new DemoError('BAD_OUTPUT', 'ip2 run announced no TCP port');
   n.say(`intent endpoint 127.0.0.1:${port} and ${join(dir, 'ip2.sock')}`);
+  // first boot, unpaired: the daemon enters pairing mode by itself and shows the code and its QR code
+  const shown = await daemon.text(/pairing mode for (\d+) s[^\n]*\n\s*pairing code: (\S+)\n[^\n]*\n/, FIRST_BOOT_PAIRING_MS).catch(() => undefined);
+  let pairingCode: string;
+  if (shown !== undefined) {
+    pairingCode = shown[2] ?? '';
+    n.say(`unpaired, so the daemon entered pairing mode by itself for ${shown[1] ?? '?'} s:\npairing code ${pairingCode}`);
+    const qr = daemon.stdoutText.slice(shown.index + shown[0].length).trimEnd();
+    if (n.tty && qr !== '') n.say(qr);
+  } else {
+    const start = await n.wait('ip2 pair start: pairing mode (physical presence: the 0600 admin socket)', () =>
+      ip2Json<{ code: string; expiresInS: number }>(ctx.entry, ['pair', 'start', '--dir', dir, '--json'], ctx.env));
+    pairingCode = start.code;
+    n.say(`pairing code ${start.code}  (single use, valid ${start.expiresInS} s)`);
+  }
   const router = await n.wait('the device\'s router joins the network from the seed bundle', () => ctx.net.join('device', dir, '127.61.0.1'));
   n.say(`device router ${router.address}`);
-
-  const start = await n.wait('ip2 pair start: pairing mode (physical presence: the 0600 admin socket)', () =>
-    ip2Json<{ code: string; expiresInS: number }>(ctx.entry, ['pair', 'start', '--dir', dir, '--json'], ctx.env));
-  n.say(`pairing code ${start.code}  (single use, valid ${start.expiresInS} s)`);
   ctx.tryLines.push({ what: 'the device\'s identity and its netDb', argv: ['id', '--dir', dir] });
   ctx.tryLines.push({ what: '', argv: ['net', 'peers', '--dir', dir, '--net-id', String(ctx.net.netId)] });
-  return { dir, did: init.rec.did, assurance: init.rec.assurance, port, daemon, router, pairingCode: start.code };
+  return { dir, did: init.rec.did, assurance: init.rec.assurance, port, daemon, router, pairingCode };
 }
 
 export interface OwnerOutcome {

@@ -1,7 +1,7 @@
 /**
  * The homeowner's MQTT hub: a real mosquitto on a free loopback port (when it is installed),
- * watched by an independent client standing in for Home Assistant. The device announces itself
- * with HA discovery and publishes a reading of its simulated sensor (`ip2 mqtt publish-once`).
+ * watched by an independent client standing in for Home Assistant. The device daemon, given the
+ * broker in its provisioning file, announces itself with HA discovery and publishes its readings.
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -9,13 +9,12 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { DemoError } from './errors.ts';
-import { ip2Json } from './ip2.ts';
-import type { Ctx, DeviceState } from './journeys.ts';
+import type { Ctx } from './journeys.ts';
 
 const MOSQUITTO = process.env['IP2_MOSQUITTO'] ?? '/usr/sbin/mosquitto';
 const NODE_ID = 'demo-device';
 const MAX_MESSAGES = 64;
-const WAIT_MS = 20_000;
+const WAIT_MS = 30_000;
 
 export interface MqttOutcome {
   readonly broker: string;
@@ -47,12 +46,21 @@ async function connectRetry(url: string): Promise<MqttClient> {
   }
 }
 
-/** Returns undefined (and says why) when mosquitto is not installed. */
-export async function mqttJourney(ctx: Ctx, dev: DeviceState): Promise<MqttOutcome | undefined> {
+export interface Hub {
+  readonly url: string;
+  readonly seen: readonly { topic: string; payload: string }[];
+  readonly alive: () => boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * The homeowner's broker and a watcher standing in for Home Assistant, started before the device
+ * so that the device's first messages are seen. Undefined (and says why) without mosquitto.
+ */
+export async function startHub(ctx: Ctx): Promise<Hub | undefined> {
   const { n } = ctx;
   if (!existsSync(MOSQUITTO)) {
-    n.say(`skipped: no MQTT broker (mosquitto not found at ${MOSQUITTO}; apt-get install mosquitto)`);
-    n.coming('an embedded broker, so this step needs nothing installed');
+    n.say(`no MQTT broker: mosquitto not found at ${MOSQUITTO} (apt-get install mosquitto); the MQTT step will be skipped`);
     return undefined;
   }
   const port = await freePort();
@@ -60,27 +68,32 @@ export async function mqttJourney(ctx: Ctx, dev: DeviceState): Promise<MqttOutco
   await writeFile(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', 'log_type error', ''].join('\n'));
   const broker = ctx.sup.startProgram('mosquitto', MOSQUITTO, ['-c', conf]);
   const url = `mqtt://127.0.0.1:${port}`;
-  const hub = await n.wait(`mosquitto on 127.0.0.1:${port}, watched by a client standing in for Home Assistant`, () => connectRetry(url));
+  const client = await n.wait(`the homeowner's MQTT broker: mosquitto on 127.0.0.1:${port}, watched by a client standing in for Home Assistant`, () => connectRetry(url));
   const seen: { topic: string; payload: string }[] = [];
-  try {
-    hub.on('message', (topic, payload) => {
-      if (seen.length < MAX_MESSAGES) seen.push({ topic, payload: payload.toString() });
-    });
-    await hub.subscribeAsync(['homeassistant/#', 'ip2/#']);
-    const r = await n.wait('ip2 mqtt publish-once: HA discovery, then one reading of the simulated sensor', () =>
-      ip2Json<{ delivered: boolean }>(ctx.entry, ['mqtt', 'publish-once', '--broker', url, '--node', NODE_ID, '--dir', dev.dir, '--timeout', '20', '--json'], ctx.env));
-    if (!r.delivered) throw new DemoError('UNEXPECTED', 'the reading was not delivered to the broker');
-    const state = await waitFor(() => seen.find((m) => m.topic.endsWith('/state') && /"temperature"/.test(m.payload)), () => broker.running);
-    const discovery = seen.find((m) => m.topic.startsWith('homeassistant/') && m.topic.endsWith('/config'));
-    if (discovery === undefined) throw new DemoError('UNEXPECTED', 'no Home Assistant discovery message seen');
-    const values = (JSON.parse(state.payload) as { values: { temperature?: number } }).values;
-    if (typeof values.temperature !== 'number') throw new DemoError('BAD_OUTPUT', 'the state message has no temperature');
-    n.say(`the hub saw ${discovery.topic} (${discovery.payload.length} bytes of discovery)\nand ${state.topic}: ${state.payload}`);
-    ctx.tryLines.push({ what: 'publish another reading to the demo\'s mosquitto', argv: ['mqtt', 'publish-once', '--broker', url, '--node', NODE_ID, '--dir', dev.dir] });
-    return { broker: url, discoveryTopic: discovery.topic, stateTopic: state.topic, temperature: values.temperature };
-  } finally {
-    await hub.endAsync();
+  client.on('message', (topic, payload) => {
+    if (seen.length < MAX_MESSAGES) seen.push({ topic, payload: payload.toString() });
+  });
+  await client.subscribeAsync(['homeassistant/#', 'ip2/#']);
+  return { url, seen, alive: () => broker.running, close: () => client.endAsync() };
+}
+
+/** What the hub saw from the device daemon (`ip2 run` with the broker in its provisioning file). */
+export async function mqttJourney(ctx: Ctx, hub: Hub | undefined): Promise<MqttOutcome | undefined> {
+  const { n } = ctx;
+  if (hub === undefined) {
+    n.say('skipped: no MQTT broker on this machine (apt-get install mosquitto)');
+    n.coming('an embedded broker, so this step needs nothing installed');
+    return undefined;
   }
+  const state = await n.wait('the device daemon announces itself (HA discovery) and publishes its first reading', () =>
+    waitFor(() => hub.seen.find((m) => m.topic.endsWith('/state') && /"temperature"/.test(m.payload)), hub.alive));
+  const discovery = hub.seen.find((m) => m.topic.startsWith('homeassistant/') && m.topic.endsWith('/config'));
+  if (discovery === undefined) throw new DemoError('UNEXPECTED', 'no Home Assistant discovery message seen');
+  const values = (JSON.parse(state.payload) as { values: { temperature?: number } }).values;
+  if (typeof values.temperature !== 'number') throw new DemoError('BAD_OUTPUT', 'the state message has no temperature');
+  n.say(`the hub saw ${discovery.topic} (${discovery.payload.length} bytes of discovery)\nand ${state.topic}: ${state.payload}`);
+  ctx.tryLines.push({ what: 'publish one more reading to the demo\'s mosquitto (the daemon publishes every 30 s by itself)', argv: ['mqtt', 'publish-once', '--broker', hub.url, '--node', NODE_ID, '--dir', join(ctx.root, 'mqtt-cli')] });
+  return { broker: hub.url, discoveryTopic: discovery.topic, stateTopic: state.topic, temperature: values.temperature };
 }
 
 async function waitFor<T>(pick: () => T | undefined, alive: () => boolean): Promise<T> {

@@ -9,6 +9,7 @@ import { DemoError } from './errors.ts';
 
 const MAX_LINES = 256;
 const STDERR_TAIL = 4000;
+const STDOUT_TEXT = 16 * 1024;
 const STOP_GRACE_MS = 5000;
 
 export type Line = Record<string, unknown>;
@@ -25,6 +26,7 @@ export class Proc {
   readonly #lines: Line[] = [];
   #wake: (() => void)[] = [];
   #stderr = '';
+  #text = '';
   readonly exited: Promise<number | null>;
 
   constructor(readonly name: string, entry: Ip2Entry, argv: readonly string[], env: NodeJS.ProcessEnv) {
@@ -34,13 +36,17 @@ export class Proc {
       resolve(code);
     }));
     createInterface({ input: this.child.stdout! }).on('line', (text) => {
+      if (this.#text.length < STDOUT_TEXT) this.#text += `${text}\n`;
       let v: unknown;
       try {
         v = JSON.parse(text);
       } catch {
         return; // human lines are not part of the control protocol
       }
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) return;
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+        this.#notify();
+        return;
+      }
       if (this.#lines.length >= MAX_LINES) this.#lines.shift();
       this.#lines.push(v as Line);
       this.#notify();
@@ -53,6 +59,30 @@ export class Proc {
 
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** What it printed for people (the first 16 KiB). */
+  get stdoutText(): string {
+    return this.#text;
+  }
+
+  /** Waits until the printed text matches `re`; returns the match. */
+  async text(re: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = re.exec(this.#text);
+      if (m !== null) return m;
+      if (!this.running) throw new DemoError('PROCESS_EXITED', `${this.name} exited before printing ${String(re)}: ${this.#stderr.trim().split('\n').slice(-2).join(' | ')}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new DemoError('TIMEOUT', `${this.name}: nothing like ${String(re)} within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(left, 500));
+        this.#wake.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
   }
 
   get stderrTail(): string {

@@ -13,7 +13,7 @@ import { firmwareJourney, startManufacturer, type FirmwareOutcome } from './firm
 import { ip2Json, shellLine } from './ip2.ts';
 import { deviceFirstBoot, ownerPairs, type Ctx, type OwnerOutcome } from './journeys.ts';
 import { type Out, Narrator } from './narrate.ts';
-import { mqttJourney, type MqttOutcome } from './mqtt.ts';
+import { mqttJourney, startHub, type MqttOutcome } from './mqtt.ts';
 import { launchNetwork } from './network.ts';
 import { startConsole } from './console.ts';
 import { type Ip2Entry, Supervisor } from './procs.ts';
@@ -67,24 +67,28 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const t0 = Date.now();
   let status = 0;
   let closeConsole = (): Promise<void> => Promise.resolve();
+  let closeHub = (): Promise<void> => Promise.resolve();
   n.say(`state of this run: ${root}`);
   const manufacturer = startManufacturer(opts.entry, sup.env, root);
   try {
     const walk = async (): Promise<Ctx> => {
-      n.step('A local IP2 network on this machine: floodfills and routers join');
+      n.step('A local IP2 network on this machine: floodfills and routers join; the homeowner\'s MQTT broker');
       const net = await launchNetwork(sup, root, n);
       report.netId = net.netId;
       const ctx: Ctx = { entry: opts.entry, env: sup.env, root, n, sup, net, tryLines: [] };
 
+      const hub = await startHub(ctx);
+      closeHub = hub === undefined ? closeHub : () => hub.close();
+
       n.step('The device\'s first boot: identity, daemon, router, pairing code');
-      const dev = await deviceFirstBoot(ctx);
+      const dev = await deviceFirstBoot(ctx, hub);
       report.device = { did: dev.did, assurance: dev.assurance, port: dev.port, pairingCode: dev.pairingCode };
 
       n.step('The homeowner pairs with the code and reads the temperature');
       report.owner = await ownerPairs(ctx, dev);
 
       n.step('The homeowner\'s MQTT hub gets the reading, with Home Assistant discovery');
-      const mq = await mqttJourney(ctx, dev);
+      const mq = await mqttJourney(ctx, hub);
       if (mq !== undefined) report.mqtt = mq;
 
       n.step('A delegate reads for an hour, until the owner revokes the grant');
@@ -131,6 +135,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   } finally {
     signal.dispose();
     await closeConsole();
+    await closeHub();
     await manufacturer; // its ip2 processes are bounded; never leave one behind
     await sup.stopAll();
     await writeFile(join(root, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);

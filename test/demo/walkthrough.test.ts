@@ -101,7 +101,9 @@ describe('npm start -- --once', () => {
 
     // MQTT, when mosquitto is installed (CI has it): discovery and a reading reached an independent subscriber
     if (mosquitto) {
-      expect(report.mqtt?.discoveryTopic).toBe('homeassistant/device/demo-device/config');
+      // published by the device daemon itself (ip2 run --provision with the broker)
+      expect(report.mqtt?.discoveryTopic).toMatch(/^homeassistant\/device\/ip2_\w+\/config$/);
+      expect(report.mqtt?.stateTopic).toMatch(/^ip2\/ip2_\w+\/sim0\/state$/);
       expect(report.mqtt?.temperature).toBeGreaterThanOrEqual(lo);
       expect(report.mqtt?.temperature).toBeLessThanOrEqual(hi);
     } else {
