@@ -132,8 +132,14 @@ export class Proc {
 
 export class Supervisor {
   readonly #procs: Proc[] = [];
+  /** Last resort if this process exits without stopAll (an uncaught error): no child outlives it. */
+  readonly #onExit = (): void => {
+    for (const p of this.#procs) if (p.running) p.child.kill('SIGKILL');
+  };
 
-  constructor(readonly entry: Ip2Entry, readonly env: NodeJS.ProcessEnv) {}
+  constructor(readonly entry: Ip2Entry, readonly env: NodeJS.ProcessEnv) {
+    process.once('exit', this.#onExit);
+  }
 
   start(name: string, argv: readonly string[]): Proc {
     const p = new Proc(name, this.entry, argv, this.env);
@@ -155,5 +161,6 @@ export class Supervisor {
   /** Stops every child, the last started first (the device before the routers). */
   async stopAll(): Promise<void> {
     await Promise.all([...this.#procs].reverse().map((p) => p.stop()));
+    process.off('exit', this.#onExit);
   }
 }
