@@ -32,7 +32,7 @@ import {
   X25519_KEY_LENGTH,
 } from './constants.ts';
 import { CryptoError, expectBytes, expectInteger, expectLength, expectLengthOneOf } from './errors.ts';
-import { checkChaChaCounter, checkP256Scalar, isAllZero } from './shared.ts';
+import { checkChaChaCounter, expectCompressedP256, checkP256Scalar, isAllZero } from './shared.ts';
 
 /** Creates a noble adapter. It holds no state. */
 export function createNobleCrypto(): CryptoPort {
@@ -123,10 +123,7 @@ const nobleP256: P256 = {
     }
   },
   decompress(pub) {
-    expectLength('P-256 compressed public key', pub, P256_COMPRESSED_LENGTH);
-    if (pub[0] !== 0x02 && pub[0] !== 0x03) {
-      throw new CryptoError('INVALID_POINT', 'P-256 compressed point must start with 0x02 or 0x03');
-    }
+    expectCompressedP256(pub);
     try {
       return p256.Point.fromBytes(pub).toBytes(false);
     } catch (cause) {

@@ -42,7 +42,7 @@ import {
 } from './constants.ts';
 import { CryptoError, expectBytes, expectInteger, expectLength, expectLengthOneOf } from './errors.ts';
 import { Lru } from './lru.ts';
-import { checkChaChaCounter, checkP256Scalar, isAllZero, toLowS } from './shared.ts';
+import { checkChaChaCounter, expectCompressedP256, checkP256Scalar, isAllZero, toLowS } from './shared.ts';
 
 /** The two caches of one adapter instance. */
 interface KeyCaches {
@@ -189,10 +189,7 @@ function nodeP256(caches: KeyCaches): P256 {
       }
     },
     decompress(pub) {
-      expectLength('P-256 compressed public key', pub, P256_COMPRESSED_LENGTH);
-      if (pub[0] !== 0x02 && pub[0] !== 0x03) {
-        throw new CryptoError('INVALID_POINT', 'P-256 compressed point must start with 0x02 or 0x03');
-      }
+      expectCompressedP256(pub);
       try {
         return own(ECDH.convertKey(pub, 'prime256v1', undefined, undefined, 'uncompressed') as Buffer);
       } catch (cause) {

@@ -1,12 +1,13 @@
 /** Checks and transforms both adapters share, so that they refuse and normalise alike. */
 import {
+  P256_COMPRESSED_LENGTH,
   CHACHA_BLOCK_LENGTH,
   CHACHA_MAX_COUNTER,
   P256_HALF_ORDER,
   P256_ORDER,
   P256_SIGNATURE_LENGTH,
 } from './constants.ts';
-import { CryptoError, expectInteger } from './errors.ts';
+import { CryptoError, expectInteger, expectLength } from './errors.ts';
 
 const ORDER_BYTES = bigIntTo32(P256_ORDER);
 
@@ -69,4 +70,12 @@ function bigIntTo32(n: bigint): Uint8Array {
     v >>= 8n;
   }
   return out;
+}
+
+/** The length and prefix of a SEC1 compressed P-256 point (SEC 1 §2.3.3), before any curve math. */
+export function expectCompressedP256(pub: Uint8Array): void {
+  expectLength('P-256 compressed public key', pub, P256_COMPRESSED_LENGTH);
+  if (pub[0] !== 0x02 && pub[0] !== 0x03) {
+    throw new CryptoError('INVALID_POINT', 'P-256 compressed point must start with 0x02 or 0x03');
+  }
 }

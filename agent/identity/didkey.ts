@@ -87,10 +87,8 @@ function algorithmOf(bytes: Uint8Array): SignatureAlgorithm {
 
 function checkPoint(algorithm: SignatureAlgorithm, publicKey: Uint8Array, crypto: CryptoPort): void {
   try {
-    if (algorithm === 'P-256') {
-      if (publicKey[0] !== 0x02 && publicKey[0] !== 0x03) throw new Error('not a compressed SEC1 point');
-      crypto.p256.decompress(publicKey);
-    } else {
+    if (algorithm === 'P-256') crypto.p256.decompress(publicKey);
+    else {
       ed25519.Point.fromBytes(publicKey);
     }
   } catch (cause) {
