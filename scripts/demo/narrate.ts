@@ -3,6 +3,8 @@
  * progress indicator around each wait (a spinner with the elapsed time on a terminal, one line
  * before and one after otherwise, so CI logs stay readable).
  */
+import { DemoError } from './errors.ts';
+
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 export interface Out {
@@ -12,7 +14,24 @@ export interface Out {
 
 export class Narrator {
   #step = 0;
+  #closed = false;
   constructor(readonly out: Out) {}
+
+  /**
+   * After a stop: a walk-through step still in flight prints nothing more, and its next wait
+   * throws STOPPED so that it ends. `final` still prints.
+   */
+  close(): void {
+    this.#closed = true;
+  }
+
+  final(text: string): void {
+    this.out.write(`   ${text}\n`);
+  }
+
+  #write(text: string): void {
+    if (!this.#closed) this.out.write(text);
+  }
 
   get tty(): boolean {
     return this.out.isTTY === true;
@@ -24,46 +43,47 @@ export class Narrator {
 
   step(title: string): void {
     this.#step += 1;
-    this.out.write(`\n${this.#style('1', `${this.#step}. ${title}`)}\n`);
+    this.#write(`\n${this.#style('1', `${this.#step}. ${title}`)}\n`);
   }
 
   say(text: string): void {
-    this.out.write(`${text.split('\n').map((l) => `   ${l}`).join('\n')}\n`);
+    this.#write(`${text.split('\n').map((l) => `   ${l}`).join('\n')}\n`);
   }
 
   ok(text: string): void {
-    this.out.write(`   ${this.#style('32', '✓')} ${text}\n`);
+    this.#write(`   ${this.#style('32', '✓')} ${text}\n`);
   }
 
   refused(text: string): void {
-    this.out.write(`   ${this.#style('33', '✗')} ${text}\n`);
+    this.#write(`   ${this.#style('33', '✗')} ${text}\n`);
   }
 
   coming(text: string): void {
-    this.out.write(`   ${this.#style('2', `(coming: ${text})`)}\n`);
+    this.#write(`   ${this.#style('2', `(coming: ${text})`)}\n`);
   }
 
   /** Runs `work` with a progress indicator; `label` may be updated through `progress`. */
   async wait<T>(label: string, work: (progress: (text: string) => void) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new DemoError('STOPPED', `not starting "${label}": stopping`);
     const t0 = Date.now();
     let text = label;
     let frame = 0;
     const secs = (): string => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
     const draw = (): void => {
       frame = (frame + 1) % FRAMES.length;
-      this.out.write(`\r\x1b[2K   ${FRAMES[frame] ?? ''} ${text} (${secs()})`);
+      this.#write(`\r\x1b[2K   ${FRAMES[frame] ?? ''} ${text} (${secs()})`);
     };
     const timer = this.tty ? setInterval(draw, 100) : undefined;
-    if (!this.tty) this.out.write(`   … ${label}\n`);
+    if (!this.tty) this.#write(`   … ${label}\n`);
     try {
       const v = await work((t) => {
         text = t;
       });
-      if (timer !== undefined) this.out.write('\r\x1b[2K');
+      if (timer !== undefined) this.#write('\r\x1b[2K');
       this.ok(`${text} (${secs()})`);
       return v;
     } catch (err) {
-      if (timer !== undefined) this.out.write('\r\x1b[2K');
+      if (timer !== undefined) this.#write('\r\x1b[2K');
       this.refused(`${text}: failed after ${secs()}`);
       throw err;
     } finally {

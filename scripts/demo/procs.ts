@@ -141,7 +141,10 @@ export class Supervisor {
     process.once('exit', this.#onExit);
   }
 
+  #closed = false;
+
   start(name: string, argv: readonly string[]): Proc {
+    if (this.#closed) throw new DemoError('STOPPED', `not starting ${name}: stopping`);
     const p = new Proc(name, this.entry, argv, this.env);
     this.#procs.push(p);
     return p;
@@ -149,6 +152,7 @@ export class Supervisor {
 
   /** A program that is not ip2 (the MQTT broker), supervised the same way. */
   startProgram(name: string, program: string, argv: readonly string[]): Proc {
+    if (this.#closed) throw new DemoError('STOPPED', `not starting ${name}: stopping`);
     const p = new Proc(name, { program, args: [], cwd: this.entry.cwd }, argv, this.env);
     this.#procs.push(p);
     return p;
@@ -160,6 +164,7 @@ export class Supervisor {
 
   /** Stops every child, the last started first (the device before the routers). */
   async stopAll(): Promise<void> {
+    this.#closed = true; // a walk-through step still running after Ctrl-C starts nothing new
     await Promise.all([...this.#procs].reverse().map((p) => p.stop()));
     process.off('exit', this.#onExit);
   }

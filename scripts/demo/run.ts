@@ -8,6 +8,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DemoError } from './errors.ts';
 import { delegateJourney, type DelegateOutcome } from './delegate.ts';
 import { firmwareJourney, startManufacturer, type FirmwareOutcome } from './firmware.ts';
 import { ip2Json, shellLine } from './ip2.ts';
@@ -107,7 +108,9 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       n.say(`walk-through took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       return ctx;
     };
-    const ctx = await Promise.race([walk(), signal.promise.then((s) => Promise.reject(Object.assign(new Error(`stopped by ${s}`), { code: 'STOPPED' })))]);
+    const walking = walk();
+    walking.catch(() => undefined); // after Ctrl-C its failure is expected and not reported
+    const ctx = await Promise.race([walking, signal.promise.then((s) => Promise.reject(new DemoError('STOPPED', `stopped by ${s}`)))]);
     report.completed = true;
     if (!opts.once) {
       const cons = await startConsole({ net: ctx.net, deviceDir: join(root, 'device'), deviceDid: report.device?.did ?? '', summary: () => report });
@@ -119,6 +122,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
         if (l.what !== '') n.say(`\n# ${l.what}`);
         n.say(`  ${shellLine(opts.entry, l.argv)}`);
       }
+      n.say('\nWhere next: ip2 --help (every command), README.md "Put it on a Pi" (a real board),\nPROTOCOL.md (every format on the wire), SECURITY.md (what the device trusts).');
       n.say('\nCtrl-C stops every process of this run.');
       await signal.promise;
       n.say('\nstopping…');
@@ -128,11 +132,13 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   } catch (err) {
     const e = err as { code?: string; message?: string };
     report.error = { code: e.code ?? 'ERROR', message: e.message ?? String(err) };
-    if (e.code !== 'STOPPED') {
+    if (e.code === 'STOPPED') n.say(`\n${report.error.message}: stopping…`);
+    else {
       n.refused(`the walk-through stopped: ${report.error.message}`);
       status = 1;
     }
   } finally {
+    n.close();
     signal.dispose();
     await closeConsole();
     await closeHub();
@@ -140,7 +146,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     await sup.stopAll();
     await writeFile(join(root, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
     if (opts.root === undefined) await rm(root, { recursive: true, force: true });
-    n.ok(`all ${sup.procs.length} processes stopped`);
+    n.final(`✓ all ${sup.procs.length} processes stopped`);
   }
   return status;
 }
