@@ -79,4 +79,25 @@ describe('npm start, interactive', () => {
     expect(existsSync(join(root, 'device', 'endpoint.json'))).toBe(false);
     expect(JSON.parse(readFileSync(join(root, 'demo-report.json'), 'utf8'))).toMatchObject({ completed: true });
   }, 180_000);
+
+  it('Ctrl-C in the middle of the walk-through stops every process and starts nothing more', async () => {
+    const dir = join(root, 'interrupted');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      cwd: repo, env: { ...process.env, IP2_DEMO_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    const deadline = Date.now() + 100_000;
+    while (!out.includes('2. The device') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    clearTimeout(killer);
+    expect(out).toContain('stopped by SIGINT: stopping…');
+    const tail = out.slice(out.indexOf('stopped by SIGINT'));
+    expect(tail).toMatch(/^stopped by SIGINT: stopping…\n\s+✓ all \d+ processes stopped\n$/);
+    const ps = await sh('ps', ['-eo', 'args']);
+    expect(ps.stdout.split('\n').filter((l) => l.includes(dir))).toEqual([]);
+  }, 130_000);
 });
