@@ -11,6 +11,9 @@ import { existsSync } from 'node:fs';
 import { chmod, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createDriver, type DriverSpec } from '../drivers/config/index.ts';
+import type { Clock as DriverClock, Driver } from '../drivers/port.ts';
+import { serialPortOpener } from '../drivers/serial/serialport.ts';
 import { createSimulatedDriver } from '../drivers/simulated/index.ts';
 import { compile, loadPolicyDir } from '../policies/index.ts';
 import { AUDIT_FILE, openAuditLog } from './audit/index.ts';
@@ -40,6 +43,8 @@ export interface AgentOptions {
   readonly crypto?: CryptoPort;
   readonly clock?: IntentClock;
   readonly sensorSeed?: number;
+  /** Configured drivers (drivers.json or the provisioning file); none: one simulated sensor. */
+  readonly drivers?: readonly DriverSpec[];
   /** fsync every audit batch (default true). */
   readonly syncAudit?: boolean;
   /** Where a `tpm` or `sealed` identity's TPM answers (default /dev/tpmrm0, or as recorded). */
@@ -53,7 +58,7 @@ export interface AgentMqttOptions {
   readonly username?: string;
   readonly password?: string;
   readonly deviceName?: string;
-  /** Sensor poll interval (default 30 s). */
+  /** Overrides every driver's poll interval (default: each driver's pollIntervalMs). */
   readonly intervalMs?: number;
 }
 
@@ -84,9 +89,9 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     controllers: () => state.controllers.list(), revocations: state.revocations,
     replay: createReplayCache({ maxEntries: INTENT_LIMITS.REPLAY_MAX_ENTRIES }), bootS: Math.floor(clock.now() / 1000),
   });
-  const sensor = createSimulatedDriver({
-    id: 'sim0', seed: opts.sensorSeed ?? 1, clock: { now: () => clock.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
-  });
+  const driverClock = { now: () => clock.now(), setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
+  const polled = await openDrivers(opts.drivers ?? [], driverClock, opts.sensorSeed ?? 1);
+  const sensors = polled.map((p) => p.driver);
   const audit = await openAuditLog({ path: join(opts.dir, AUDIT_FILE), crypto, signer: store, clock, sync: opts.syncAudit ?? true });
   const pairing = createPairing({
     crypto, clock, device: store, controllers: state.controllers,
@@ -94,7 +99,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   });
   const endpoint = createEndpoint({
     deviceDid: store.did, crypto, clock: clockState, verifier, challenges, pairing, audit, log: opts.log,
-    act: createActions({ sensor, controllers: state.controllers, revocations: state.revocations }),
+    act: createActions({ sensors, controllers: state.controllers, revocations: state.revocations }),
     controllers: () => state.controllers.list(), saveFloor: (s) => state.saveFloor(s),
     factoryReset: () => state.controllers.replace([]),
   });
@@ -112,7 +117,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     servers.push(s);
     tcp = s.address;
   }
-  const mqtt = opts.mqtt === undefined ? undefined : await startMqtt(opts, opts.mqtt, { did: store.did, assurance, sensor, endpoint });
+  const mqtt = opts.mqtt === undefined ? undefined : await startMqtt(opts, opts.mqtt, { did: store.did, assurance, polled, endpoint });
 
   const info: EndpointInfo = {
     did: store.did, socket, admin, pid: process.pid,
@@ -129,7 +134,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       for (const s of servers) await s.close();
       await audit.close();
       await state.saveFloor(clockState.floorS());
-      await sensor.close();
+      for (const d of sensors) await d.close();
       await store.close();
       await rm(join(opts.dir, ENDPOINT_FILE), { force: true });
       await rm(socket, { force: true });
@@ -140,14 +145,14 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
 }
 
 /**
- * The MQTT side: the simulated sensor's readings with Home Assistant discovery, through the
+ * The MQTT side: every driver's readings with Home Assistant discovery, through the
  * durable outbox, and signed intents arriving on the command topic handed to the same endpoint
  * as the sockets' (so they meet the same checks, policies and audit).
  */
 async function startMqtt(
   opts: AgentOptions,
   m: AgentMqttOptions,
-  parts: { did: string; assurance: string; sensor: ReturnType<typeof createSimulatedDriver>; endpoint: ReturnType<typeof createEndpoint> },
+  parts: { did: string; assurance: string; polled: readonly { driver: Driver; intervalMs: number }[]; endpoint: ReturnType<typeof createEndpoint> },
 ): Promise<{ stop(): Promise<void> }> {
   const clock = { now: () => Date.now(), setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
   const nodeId = `ip2_${parts.did.slice(-12)}`;
@@ -158,7 +163,7 @@ async function startMqtt(
     nodeId,
     ...(m.username === undefined ? {} : { auth: { username: m.username, ...(m.password === undefined ? {} : { password: m.password }) } }),
     device: { identifier: parts.did.slice('did:key:'.length), name: m.deviceName ?? `ip2 ${nodeId}`, manufacturer: 'ip2', model: 'ip2-agent', swVersion: AGENT_VERSION },
-    drivers: [{ driver: parts.sensor, intervalMs: m.intervalMs ?? 30_000 }],
+    drivers: parts.polled.map((p) => ({ driver: p.driver, intervalMs: m.intervalMs ?? p.intervalMs })),
     outbox,
     clock,
     log: opts.log,
@@ -172,4 +177,19 @@ async function startMqtt(
       await outbox.close();
     },
   };
+}
+
+/** The configured drivers, opened; with none configured, one simulated sensor (named so). */
+async function openDrivers(specs: readonly DriverSpec[], clock: DriverClock, seed: number): Promise<{ driver: Driver; intervalMs: number }[]> {
+  if (specs.length === 0) return [{ driver: createSimulatedDriver({ id: 'sim0', seed, clock }), intervalMs: 30_000 }];
+  const opened: { driver: Driver; intervalMs: number }[] = [];
+  try {
+    for (const spec of specs) {
+      opened.push({ driver: await createDriver(spec, { clock, openLink: serialPortOpener() }), intervalMs: spec.pollIntervalMs ?? 30_000 });
+    }
+  } catch (err) {
+    for (const p of opened) await p.driver.close();
+    throw err;
+  }
+  return opened;
 }

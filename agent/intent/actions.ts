@@ -8,8 +8,11 @@ import { IntentError } from './errors.ts';
 import type { ControllerStore, RevocationStore } from './state.ts';
 
 export interface ActionDeps {
-  /** The driver behind the sensor commands (temperature and humidity). */
-  readonly sensor: Driver | null;
+  /**
+   * The drivers behind the sensor commands. A read goes to the driver named in `args.sensor`,
+   * else to the first driver that measures the quantity.
+   */
+  readonly sensors: readonly Driver[];
   readonly controllers: ControllerStore;
   readonly revocations: RevocationStore;
 }
@@ -26,19 +29,25 @@ function stringArg(intent: Intent, name: string, pattern: RegExp): string {
 }
 
 export function createActions(deps: ActionDeps): Act {
-  const read = async (quantity: 'temperature' | 'humidity'): Promise<unknown> => {
-    if (deps.sensor === null) throw new IntentError('action_failed', 'no sensor driver is configured', { badInput: false });
+  const read = async (intent: Intent, quantity: 'temperature' | 'humidity'): Promise<unknown> => {
+    const named = intent.args['sensor'];
+    const sensor = typeof named === 'string'
+      ? deps.sensors.find((d) => d.id === named)
+      : deps.sensors.find((d) => d.quantities.includes(quantity));
+    if (sensor === undefined) {
+      throw new IntentError('action_failed', typeof named === 'string' ? `no sensor ${named.slice(0, 64)}` : `no ${quantity} sensor is configured`, { badInput: false });
+    }
     try {
-      const r = await deps.sensor.read(quantity);
-      return { quantity: r.quantity, unit: r.unit, value: r.value, at: r.at, quality: r.quality };
+      const r = await sensor.read(quantity);
+      return { sensor: sensor.id, quantity: r.quantity, unit: r.unit, value: r.value, at: r.at, quality: r.quality };
     } catch (cause) {
       throw new IntentError('action_failed', `the ${quantity} sensor failed`, { cause, badInput: false });
     }
   };
   return async (intent) => {
     switch (intent.cmd) {
-      case 'read_temperature': return read('temperature');
-      case 'read_humidity': return read('humidity');
+      case 'read_temperature': return read(intent, 'temperature');
+      case 'read_humidity': return read(intent, 'humidity');
       case 'add_controller': {
         const did = stringArg(intent, 'did', DID);
         await deps.controllers.add(did);

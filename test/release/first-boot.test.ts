@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ip2 } from '../cli/helpers.ts';
+import { w1Slave } from '../drivers/support/tree.ts';
 
 async function until(check: () => Promise<boolean>, ms: number): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) if (await check()) return true;
@@ -47,6 +48,35 @@ describe('first boot of ip2 run', () => {
       const read = await ip2(['intent', 'read_temperature', '--to', did!, '--dir', owner, '--connect', join(dir, 'ip2.sock'), '--json']);
       expect(read.code, read.err).toBe(0);
       expect(read.out).toMatch(/temperature/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  }, 90_000);
+
+  it('reads the configured sensor, not the simulated one: a DS18B20 on a 1-Wire tree', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'ip2-run-drv-'));
+    const w1 = join(work, 'w1');
+    await mkdir(join(w1, '28-0316a2795aff'), { recursive: true });
+    await writeFile(join(w1, '28-0316a2795aff', 'w1_slave'), w1Slave(23125));
+    const dir = join(work, 'device');
+    const owner = join(work, 'owner');
+    expect((await ip2(['init', '--dir', owner, '--keystore', 'software'])).code).toBe(0);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'agent/cli/ip2.ts', 'run', '--dir', dir, '--driver', `outside=ds18b20:${w1}`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, IP2_TPM: 'tcp://127.0.0.1:1' },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', r));
+    try {
+      expect(await until(() => Promise.resolve(/pairing code: \S+/.test(out)), 30_000), out).toBe(true);
+      const did = /ip2 device (did:key:\S+)/.exec(out)![1]!;
+      const code = /pairing code: (\S+)/.exec(out)![1]!;
+      expect((await ip2(['pair', did, '--code', code, '--connect', join(dir, 'ip2.sock'), '--dir', owner])).code).toBe(0);
+      const read = await ip2(['intent', 'read_temperature', '--to', did, '--dir', owner, '--connect', join(dir, 'ip2.sock'), '--json']);
+      expect(read.code, read.err).toBe(0);
+      expect(JSON.parse(read.out)).toMatchObject({ ok: true, result: { sensor: 'outside', quantity: 'temperature', value: 23.125, unit: '°C' } });
     } finally {
       child.kill('SIGTERM');
     }

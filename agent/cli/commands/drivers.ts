@@ -11,7 +11,7 @@ import {
 } from '../../../drivers/index.ts';
 import { type Command, type Invocation, UsageError, flag, printJson } from '../command.ts';
 
-const DRIVER_OPTION = {
+export const DRIVER_OPTION = {
   type: 'string',
   multiple: true,
   arg: '[ID=]KIND[:ARG]',

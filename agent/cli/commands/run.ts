@@ -13,6 +13,8 @@ import { startAgent } from '../../main.ts';
 import { readProvision, type Provision } from '../../provision.ts';
 import { systemdNotifier } from '../../systemd.ts';
 import { type Command, type Invocation, UsageError, stringOption } from '../command.ts';
+import { validateConfig } from '../../../drivers/config/index.ts';
+import { DRIVER_OPTION, loadSpecs } from './drivers.ts';
 import { pairingUri } from './pair.ts';
 
 /** Where first boot leaves the pairing code for the unit's ExecStartPost to copy (0600). */
@@ -27,10 +29,14 @@ const run: Command = {
     policies: { type: 'string', arg: 'DIR', description: 'policy directory (default: DIR/policies, else the shipped defaults)' },
     provision: { type: 'string', arg: 'FILE', description: 'provisioning JSON written by ip2 flash (checked at start)' },
     tpm: { type: 'string', arg: 'ADDR', description: 'TPM address (default /dev/tpmrm0 or $IP2_TPM; tcp://HOST:PORT for swtpm)' },
+    driver: DRIVER_OPTION,
   },
   details: `Listens on DIR/ip2.sock (intents, pairing) and DIR/admin.sock (pairing mode, mode 0600), and
 writes DIR/endpoint.json so that ip2 pair start and other shells find it. Logs JSON lines on stderr.
 Stops on SIGINT or SIGTERM, writing a final signed audit checkpoint.
+
+Sensors: the drivers in DIR/drivers.json and --driver flags, else those of the provisioning
+file, else one simulated sensor (sim0).
 
 First boot: with no identity in DIR it creates one (in the TPM when one answers, else software),
 and while the device is unpaired it enters pairing mode by itself and shows the code on the
@@ -53,9 +59,11 @@ systemd it reports READY and pings the watchdog.`,
     const provision = provisionPath === undefined ? undefined : await readProvision(provisionPath, crypto);
     const tpmAddress = stringOption(inv, 'tpm') ?? inv.io.env['IP2_TPM'];
     await firstBootIdentity(inv, log, tpmAddress);
+    const fileDrivers = await loadSpecs(inv);
+    const drivers = fileDrivers.length > 0 || provision?.drivers === undefined ? fileDrivers : validateConfig({ drivers: provision.drivers }, 'provision.json');
     const policyDir = stringOption(inv, 'policies');
     const agent = await startAgent({
-      dir: inv.dir, log, clockState: clock, crypto, ...(port === undefined ? {} : { tcpPort: port }), ...(policyDir === undefined ? {} : { policyDir }),
+      dir: inv.dir, log, clockState: clock, crypto, drivers, ...(port === undefined ? {} : { tcpPort: port }), ...(policyDir === undefined ? {} : { policyDir }),
       ...(tpmAddress === undefined ? {} : { tpmAddress }),
       ...(provision?.mqtt === undefined ? {} : { mqtt: { ...provision.mqtt, ...(provision.deviceName === undefined ? {} : { deviceName: provision.deviceName }) } }),
     });
