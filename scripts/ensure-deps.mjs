@@ -21,7 +21,7 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync('package-lo
 }
 
 if (process.argv.includes('--system')) {
-  const wanted = ['socat', 'swtpm', 'swtpm-tools', 'tpm2-tools', 'mosquitto', 'fdisk', 'dosfstools', 'mtools', 'e2fsprogs', 'qemu-user-static', 'systemd'];
+  const wanted = ['socat', 'swtpm', 'swtpm-tools', 'tpm2-tools', 'mosquitto', 'mosquitto-clients', 'fdisk', 'dosfstools', 'mtools', 'e2fsprogs', 'qemu-user-static', 'systemd'];
   const missing = wanted.filter((p) => !dpkgInstalled(p));
   if (missing.length > 0) {
     const asRoot = process.getuid?.() === 0;

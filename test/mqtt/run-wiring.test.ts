@@ -3,8 +3,8 @@
  * discovery and states arrive, and a signed intent sent over MQTT 5 is answered on the response
  * topic through the same checks, policies and audit as the socket's.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,8 +17,10 @@ import { requireMosquitto, startMosquitto, type Broker } from './support/mosquit
 import { watch } from './support/watcher.ts';
 
 const run = requireMosquitto();
+const havePub = spawnSync('mosquitto_pub', ['--help']).error === undefined;
+if (run && !havePub && process.env['IP2_REAL'] === '1') throw new Error('IP2_REAL=1 but mosquitto_pub is missing (apt-get install mosquitto-clients)');
 
-(run ? describe : describe.skip)('ip2 run publishes to the provisioned broker', () => {
+(run && havePub ? describe : describe.skip)('ip2 run publishes to the provisioned broker', () => {
   let broker: Broker;
   beforeAll(async () => {
     broker = await startMosquitto();
@@ -86,6 +88,32 @@ const run = requireMosquitto();
       // challenge is spent, which is checked before the nonce's replay cache
       const again = await ask('c-2');
       expect(again, JSON.stringify(again)).toMatchObject({ ok: false, reason: 'bad_challenge' });
+
+      // as a user would: `ip2 intent --print` then mosquitto_pub with MQTT 5 properties
+      const printed = join(work, 'intent.cose');
+      const p = await ip2(['intent', 'read_humidity', '--to', did, '--dir', owner, '--connect', join(dev, 'ip2.sock'), '--print', printed]);
+      expect(p.code, p.err).toBe(0);
+      const pub = (file: string, cd: string): void => {
+        const r = spawnSync('mosquitto_pub', ['-V', 'mqttv5', '-p', String(broker.port), '-h', '127.0.0.1', '-q', '1', '-t', intentTopic, '-f', file,
+          '-D', 'publish', 'response-topic', replyTopic, '-D', 'publish', 'correlation-data', cd], { encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+      };
+      const waitReply = async (cd: string): Promise<Record<string, unknown>> => {
+        for (let i = 0; i < 200 && !replies.has(cd); i++) await new Promise((r) => setTimeout(r, 50));
+        return replies.get(cd) ?? {};
+      };
+      pub(printed, 'm-1');
+      const viaPub = await waitReply('m-1');
+      expect(viaPub, JSON.stringify(viaPub)).toMatchObject({ ok: true, result: { quantity: 'humidity' } });
+      // a forged intent: a fresh one (its own unused challenge) with one byte of the signature changed
+      const fresh = join(work, 'fresh.cose');
+      expect((await ip2(['intent', 'read_humidity', '--to', did, '--dir', owner, '--connect', join(dev, 'ip2.sock'), '--print', fresh])).code).toBe(0);
+      const forged = Buffer.from(await readFile(fresh));
+      forged[forged.length - 1]! ^= 0x01;
+      await writeFile(join(work, 'forged.cose'), forged);
+      pub(join(work, 'forged.cose'), 'm-2');
+      expect(await waitReply('m-2')).toMatchObject({ ok: false, reason: 'bad_signature' });
+
       const tail = await ip2(['audit', 'tail', '--dir', dev]);
       expect(tail.out).toMatch(/ALLOW read_temperature/);
       expect(tail.out).toMatch(/DENY read_temperature .*bad_challenge/);

@@ -88,6 +88,26 @@ export async function sendIntent(
   });
 }
 
+/** `--print FILE`: sign the intent and write it, for another transport (MQTT 5). */
+async function printIntent(
+  inv: Invocation,
+  file: string,
+  to: string,
+  cmd: string,
+  args: Record<string, string | number | boolean>,
+  prf: readonly Uint8Array[],
+): Promise<number> {
+  const reachable = stringOption(inv, 'connect') === undefined ? undefined : await deviceAddress(inv, to);
+  return withIdentity(inv, async (store, crypto) => {
+    const chal = reachable === undefined ? undefined : await fetchChallenge(reachable.address);
+    const iat = Math.floor(Date.now() / 1000);
+    const env = await createIntent(store, { aud: to, cmd, args, iat, exp: iat + INTENT_LIFETIME_S, prf, ...(chal === undefined ? {} : { chal }) }, crypto);
+    await writeFile(resolve(inv.io.cwd, file), env);
+    inv.io.stderr.write(`signed ${cmd} for ${to} (${env.length} bytes, valid ${INTENT_LIFETIME_S} s${chal === undefined ? ', no challenge' : ''}) → ${file}\n`);
+    return 0;
+  });
+}
+
 export function report(inv: Invocation, reply: Reply): number {
   if (flag(inv, 'json')) printJson(inv, jsonable(reply));
   if (!reply.ok) {
@@ -125,14 +145,19 @@ const intent: Command = {
     grant: { type: 'string', arg: 'FILE', description: 'a grant chain file (from ip2 grant) when acting as a delegate' },
     connect: connectOption,
     json: { type: 'boolean', description: 'print the device\'s reply as JSON' },
+    print: { type: 'string', arg: 'FILE', description: 'write the signed intent to FILE instead of sending it (e.g. for mosquitto_pub -f)' },
   },
   details: `The intent lives 60 s and carries a fresh challenge from the device. Exit status 1 when the
-device refuses; the reason code says why (expired, replay, revoked, denied_by_policy:<id>, …).`,
+device refuses; the reason code says why (expired, replay, revoked, denied_by_policy:<id>, …).
+With --print the intent is only written (with a challenge when --connect reaches the device), to
+send another way: mosquitto_pub -t ip2/NODE/intent -f FILE -V mqttv5 -D publish response-topic T.`,
   async run(inv) {
     if (inv.positionals.length !== 1) throw new UsageError('expected one CMD');
     const to = requireOption(inv, 'to');
     const grantPath = stringOption(inv, 'grant');
     const prf = grantPath === undefined ? [] : await readGrantFile(inv, grantPath);
+    const printTo = stringOption(inv, 'print');
+    if (printTo !== undefined) return printIntent(inv, printTo, to, inv.positionals[0]!, parseArgsJson(stringOption(inv, 'args')), prf);
     return report(inv, await sendIntent(inv, to, inv.positionals[0]!, parseArgsJson(stringOption(inv, 'args')), prf));
   },
 };
