@@ -25,7 +25,11 @@ export interface ConsoleSources {
 async function state(src: ConsoleSources): Promise<unknown> {
   const routers = await Promise.all(src.net.nodes.map(async (x) => {
     const s = x.proc.running ? await x.proc.ask({ cmd: 'status' }, 'status', STATUS_TIMEOUT_MS).then((l) => l['status'] as Record<string, unknown>, () => undefined) : undefined;
-    return { name: x.name, address: x.address, did: x.did, floodfill: x.floodfill, running: x.proc.running, knownRouters: s?.['knownRouters'] ?? null, links: s?.['links'] ?? null };
+    const peers = Array.isArray(s?.['peers']) ? (s['peers'] as unknown[]).map(String) : [];
+    return {
+      name: x.name, hash: x.hash, address: x.address, did: x.did, floodfill: x.floodfill, running: x.proc.running,
+      knownRouters: s?.['knownRouters'] ?? null, links: s?.['links'] ?? null, peers,
+    };
   }));
   const crypto = defaultCrypto();
   let audit: { intact: boolean; problem?: string; records: unknown[] };
@@ -88,7 +92,7 @@ const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
 table{border-collapse:collapse}td,th{padding:.2em .7em;border-bottom:1px solid #ddd;text-align:left;font-family:ui-monospace,monospace;font-size:12px}
 .allow{color:#176b2c}.deny{color:#a32020}#err{color:#a32020}</style></head><body>
 <h1>ip2 demo console</h1><div id="err"></div><div>updated <span id="at">…</span> · network <span id="net"></span></div>
-<h2>Routers (live status from each process)</h2><table id="routers"></table>
+<h2>Routers (live status from each process; lines are open Noise links)</h2><svg id="map" width="420" height="300" viewBox="0 0 420 300"></svg><table id="routers"></table>
 <h2>Device audit log (last decisions, chain <span id="intact"></span>)</h2><table id="audit"></table>
 <h2>Firmware slots</h2><pre id="fw"></pre>
 <script>
@@ -97,6 +101,10 @@ const row=(cells,cls)=>'<tr'+(cls?' class="'+cls+'"':'')+'>'+cells.map((c)=>'<td
 async function tick(){try{const s=await (await fetch('/api/state')).json();
 document.getElementById('err').textContent='';document.getElementById('at').textContent=s.at;document.getElementById('net').textContent=s.netId;
 document.getElementById('routers').innerHTML='<tr><th>name</th><th>address</th><th>role</th><th>knows</th><th>links</th><th>did</th></tr>'+s.routers.map((r)=>row([r.name,r.address,r.floodfill?'floodfill':'router',r.running?r.knownRouters:'stopped',r.links??'',r.did])).join('');
+const n=s.routers.length,pos={};s.routers.forEach((r,i)=>{const a=2*Math.PI*i/n-Math.PI/2;pos[r.hash]=[210+120*Math.cos(a),150+110*Math.sin(a)]});
+let g='';const drawn=new Set();s.routers.forEach((r)=>r.peers.forEach((p)=>{const k=[r.hash,p].sort().join();if(pos[p]&&!drawn.has(k)){drawn.add(k);g+='<line x1="'+pos[r.hash][0]+'" y1="'+pos[r.hash][1]+'" x2="'+pos[p][0]+'" y2="'+pos[p][1]+'" stroke="#9ab"/>'}}));
+s.routers.forEach((r)=>{const [x,y]=pos[r.hash];g+='<circle cx="'+x+'" cy="'+y+'" r="9" fill="'+(!r.running?'#ccc':r.floodfill?'#2a6':'#36c')+'"/><text x="'+x+'" y="'+(y+22)+'" font-size="11" text-anchor="middle">'+esc(r.name)+'</text>'});
+document.getElementById('map').innerHTML=g;
 document.getElementById('intact').textContent=s.audit.intact?'verified':'NOT verified: '+s.audit.problem;
 document.getElementById('audit').innerHTML='<tr><th>#</th><th>time</th><th>decision</th><th>command</th><th>from</th><th>why</th></tr>'+s.audit.records.map((r)=>row([r.seq,new Date(r.t*1000).toISOString(),r.decision,r.cmd??'',r.iss??'',r.why],r.decision)).join('');
 document.getElementById('fw').textContent=JSON.stringify(s.firmware,null,2);

@@ -22,6 +22,8 @@ export interface NodeHandle {
   readonly dir: string;
   readonly host: string;
   readonly did: string;
+  /** Router hash (hex), as in the netDb. */
+  readonly hash: string;
   readonly address: string;
   readonly floodfill: boolean;
   /** Its signed RouterInfo as it announced it at start. */
@@ -46,7 +48,7 @@ async function startNode(sup: Supervisor, name: string, dir: string, host: strin
   const proc = sup.start(name, ['demo', 'node', JSON.stringify(cfg)]);
   const ready = await proc.next('ready', READY_MS);
   const ri = Uint8Array.from(Buffer.from(String(ready['ri']), 'hex'));
-  return { name, dir, host, did: String(ready['did']), address: String(ready['address']), floodfill, ri, proc };
+  return { name, dir, host, did: String(ready['did']), hash: String(ready['hash']), address: String(ready['address']), floodfill, ri, proc };
 }
 
 export async function launchNetwork(sup: Supervisor, root: string, n: Narrator): Promise<Network> {

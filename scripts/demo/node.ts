@@ -76,7 +76,7 @@ export async function runDemoNode(cfg: DemoNodeConfig, io: { stdin: Readable; st
     const c = JSON.parse(line) as { cmd?: string; path?: string; did?: string };
     if (c.cmd === 'status') {
       const s = router.status();
-      out({ status: { ...s, links: s.links.length } });
+      out({ status: { ...s, links: s.links.length, peers: s.links.map((l) => l.hash) } });
     } else if (c.cmd === 'seed') {
       await router.bootstrap(seedFrom(c.path ?? '', c.did ?? '', MIN_SEED_ROUTERS));
       await router.republish();

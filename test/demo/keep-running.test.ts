@@ -48,10 +48,13 @@ describe('npm start, interactive', () => {
       expect(url, out).toBeDefined();
       expect(await (await fetch(url!)).text()).toContain('ip2 demo console');
       const live = await (await fetch(`${url!}api/state`)).json() as {
-        routers: { running: boolean; knownRouters: number | null }[]; audit: { intact: boolean; records: { decision: string }[] }; firmware: { running: string | null };
+        routers: { running: boolean; knownRouters: number | null; hash: string; peers: string[] }[]; audit: { intact: boolean; records: { decision: string }[] }; firmware: { running: string | null };
       };
       expect(live.routers).toHaveLength(7);
       expect(live.routers.every((r) => r.running && (r.knownRouters ?? 0) >= 5)).toBe(true);
+      // the network picture's edges: live links between the demo's own routers
+      const hashes = new Set(live.routers.map((r) => r.hash));
+      expect(live.routers.some((r) => r.peers.some((p) => hashes.has(p)))).toBe(true);
       expect(live.audit.intact).toBe(true);
       expect(live.audit.records.map((r) => r.decision)).toContain('deny');
       expect(live.firmware.running).toBe('1.1.0');
