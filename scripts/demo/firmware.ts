@@ -102,7 +102,7 @@ export async function firmwareJourney(ctx: Ctx, dev: DeviceState, manufacturer: 
   const check = await ip2Json<{ status: string; plan?: { delta?: unknown; downloadBytes: number; target: { length: number; custom: { version: string } } } }>(ctx.entry, ['fw', 'check', '--root', fw, '--json'], ctx.env);
   if (check.status !== 'available' || check.plan === undefined) throw new DemoError('UNEXPECTED', `no update offered (${check.status})`);
   n.say(`ip2 fw check: ${check.plan.target.custom.version} available, ${check.plan.delta === undefined ? 'full image' : 'delta'} of ${check.plan.downloadBytes} bytes for a ${check.plan.target.length}-byte image`);
-  await n.wait('ip2 fw update: download, verify, patch into the inactive slot, switch', () => must(ctx.entry, ctx.env, ['fw', 'update', '--root', fw, '--yes']));
+  await n.wait('ip2 fw update: fetch the delta from the repository, verify, patch into the inactive slot, switch', () => must(ctx.entry, ctx.env, ['fw', 'update', '--root', fw, '--yes']));
   const healthy = await restart(ctx, fw);
   if (!healthy.ok) throw new DemoError('UNEXPECTED', `1.1.0 did not start: ${healthy.text}`);
   n.say(`restart: ${healthy.boot}; the slot's program says "${healthy.text}"`);
