@@ -55,6 +55,8 @@ export interface AgentOptions {
 
 export interface AgentMqttOptions {
   readonly url: string;
+  /** 5 (default) or 4 for MQTT 3.1.1 brokers (aedes, the demo's): no intents over MQTT then. */
+  readonly protocolVersion?: 4 | 5;
   readonly username?: string;
   readonly password?: string;
   readonly deviceName?: string;
@@ -168,7 +170,9 @@ async function startMqtt(
     clock,
     log: opts.log,
     diagnostics: systemDiagnostics({ version: AGENT_VERSION, assurance: parts.assurance, clock, startedAt: Date.now() }),
-    intents: (envelope) => parts.endpoint.handle(encodeCbor({ op: 'intent', env: envelope }), { admin: false }),
+    ...(m.protocolVersion === 4
+      ? { protocolVersion: 4 as const }
+      : { intents: (envelope: Uint8Array) => parts.endpoint.handle(encodeCbor({ op: 'intent', env: envelope }), { admin: false }) }),
   });
   link.start();
   return {

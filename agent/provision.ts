@@ -13,7 +13,7 @@ export interface Provision {
   readonly deviceName?: string;
   /** The homeowner DID that is expected to pair (shown at first boot). */
   readonly ownerDid?: string;
-  readonly mqtt?: { readonly url: string; readonly username?: string; readonly password?: string };
+  readonly mqtt?: { readonly url: string; readonly username?: string; readonly password?: string; readonly protocolVersion?: 4 | 5 };
   readonly drivers?: readonly unknown[];
   /** Also leave the pairing code in a file (copied to the boot partition by the unit). */
   readonly pairingCodeFile?: boolean;
@@ -61,6 +61,8 @@ export function checkProvision(raw: unknown, where: string, crypto: CryptoPort):
     if (typeof mqtt !== 'object' || mqtt === null) fail('mqtt', 'must be an object');
     const url = (mqtt as Record<string, unknown>)['url'];
     if (typeof url !== 'string' || !/^mqtts?:\/\/[^\s]+$/.test(url)) fail('mqtt.url', 'must be mqtt://HOST[:PORT] or mqtts://…');
+    const pv = (mqtt as Record<string, unknown>)['protocolVersion'];
+    if (pv !== undefined && pv !== 4 && pv !== 5) fail('mqtt.protocolVersion', 'must be 4 (MQTT 3.1.1) or 5');
   }
   if (o['drivers'] !== undefined && !Array.isArray(o['drivers'])) fail('drivers', 'must be a list');
   if (o['pairingCodeFile'] !== undefined && typeof o['pairingCodeFile'] !== 'boolean') fail('pairingCodeFile', 'must be true or false');

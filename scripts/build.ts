@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 
 export const SIZE_GATE = 1024 * 1024;
 /** Native or optional packages that must not be inlined. */
-const EXTERNAL = ['serialport', '@serialport/*', 'cbor-extract', 'onoff', 'epoll', 'i2c-bus', '@cedar-policy/*'];
+const EXTERNAL = ['serialport', '@serialport/*', 'cbor-extract', 'onoff', 'epoll', 'i2c-bus', '@cedar-policy/*', 'aedes'];
 
 export interface BuildResult {
   readonly path: string;
