@@ -2,7 +2,7 @@
  * The crypto port and its two adapters. `defaultCrypto()` is the node:crypto fast path;
  * `createNobleCrypto()` is the portable reference. Both pass test/crypto's contract suite.
  */
-export type { CryptoPort, Ed25519, P256, X25519, ChaCha20Poly1305, SignatureAlgorithm } from './port.ts';
+export type { CryptoPort, Ed25519, P256, X25519, ChaCha20Poly1305, ChaCha20Context, SignatureAlgorithm } from './port.ts';
 export { CryptoError, type CryptoErrorCode } from './errors.ts';
 export { createNodeCrypto } from './node-adapter.ts';
 export { createNobleCrypto } from './noble-adapter.ts';

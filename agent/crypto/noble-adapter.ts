@@ -15,7 +15,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { randomBytes as nobleRandomBytes } from '@noble/hashes/utils.js';
-import type { ChaCha20Poly1305, CryptoPort, Ed25519, P256, X25519 } from './port.ts';
+import type { ChaCha20Context, ChaCha20Poly1305, CryptoPort, Ed25519, P256, X25519 } from './port.ts';
 import {
   CHACHA_KEY_LENGTH,
   CHACHA_NONCE_LENGTH,
@@ -32,7 +32,7 @@ import {
   X25519_KEY_LENGTH,
 } from './constants.ts';
 import { CryptoError, expectBytes, expectInteger, expectLength, expectLengthOneOf } from './errors.ts';
-import { checkChaChaCounter, expectCompressedP256, checkP256Scalar, isAllZero } from './shared.ts';
+import { chachaXorTarget, checkChaChaCounter, expectCompressedP256, checkP256Scalar, isAllZero } from './shared.ts';
 
 /** Creates a noble adapter. It holds no state. */
 export function createNobleCrypto(): CryptoPort {
@@ -72,6 +72,18 @@ export function createNobleCrypto(): CryptoPort {
       expectBytes('data', data);
       checkChaChaCounter(counter, data.length);
       return chacha20(key, nonce, data, undefined, counter);
+    },
+    chacha20Context: nobleChaCha20Context,
+  };
+}
+
+/** A keyed context: a copy of the key, and noble's `output` parameter (in place is supported). */
+function nobleChaCha20Context(key: Uint8Array): ChaCha20Context {
+  expectLength('ChaCha20 key', key, CHACHA_KEY_LENGTH);
+  const k = Uint8Array.from(key);
+  return {
+    xor(nonce, counter, data, out) {
+      return chacha20(k, nonce, data, chachaXorTarget(nonce, counter, data, out), counter);
     },
   };
 }

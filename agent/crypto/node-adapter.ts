@@ -14,6 +14,7 @@ import {
   createHmac,
   createPrivateKey,
   createPublicKey,
+  createSecretKey,
   diffieHellman,
   ECDH,
   hkdfSync,
@@ -22,8 +23,9 @@ import {
   verify as nodeVerify,
 } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import type { ChaCha20Poly1305, CryptoPort, Ed25519, P256, X25519 } from './port.ts';
+import type { ChaCha20Context, ChaCha20Poly1305, CryptoPort, Ed25519, P256, X25519 } from './port.ts';
 import {
+  CHACHA_JS_MAX_LENGTH,
   CHACHA_KEY_LENGTH,
   CHACHA_NONCE_LENGTH,
   DER_PREFIX,
@@ -42,7 +44,8 @@ import {
 } from './constants.ts';
 import { CryptoError, expectBytes, expectInteger, expectLength, expectLengthOneOf } from './errors.ts';
 import { Lru } from './lru.ts';
-import { checkChaChaCounter, expectCompressedP256, checkP256Scalar, isAllZero, toLowS } from './shared.ts';
+import { ChaCha20Js } from './chacha20-block.ts';
+import { chachaXorTarget, checkChaChaCounter, expectCompressedP256, checkP256Scalar, isAllZero, toLowS } from './shared.ts';
 
 /** The two caches of one adapter instance. */
 interface KeyCaches {
@@ -94,6 +97,7 @@ export function createNodeCrypto(): CryptoPort {
     x25519: nodeX25519(caches),
     chacha20poly1305: nodeAead(),
     chacha20: nodeChaCha20,
+    chacha20Context: nodeChaCha20Context,
   };
 }
 
@@ -271,11 +275,35 @@ function nodeChaCha20(key: Uint8Array, nonce: Uint8Array, counter: number, data:
   expectLength('ChaCha20 nonce', nonce, CHACHA_NONCE_LENGTH);
   expectBytes('data', data);
   checkChaChaCounter(counter, data.length);
+  return own(openSslChaCha20(key, nonce, counter, data));
+}
+
+function openSslChaCha20(key: Uint8Array | KeyObject, nonce: Uint8Array, counter: number, data: Uint8Array): Buffer {
   const iv = Buffer.allocUnsafe(16); // every byte written below
   iv.writeUInt32LE(counter, 0);
   iv.set(nonce, 4);
   const c = createCipheriv('chacha20', key, iv);
   const out = c.update(data);
   c.final(); // a stream cipher: no buffered bytes remain
-  return own(out);
+  return out;
+}
+
+/**
+ * A keyed context. OpenSSL ciphers cannot be re-keyed with a new IV from Node, so each long
+ * message still creates one cipher (from a KeyObject imported once); messages up to
+ * `CHACHA_JS_MAX_LENGTH` skip OpenSSL and run the JavaScript block function (chacha20-block.ts)
+ * on key words read once, writing straight into `out` without allocating.
+ */
+function nodeChaCha20Context(key: Uint8Array): ChaCha20Context {
+  expectLength('ChaCha20 key', key, CHACHA_KEY_LENGTH);
+  const secret = createSecretKey(Uint8Array.from(key));
+  const js = new ChaCha20Js(key);
+  return {
+    xor(nonce, counter, data, out) {
+      const target = chachaXorTarget(nonce, counter, data, out);
+      if (data.length <= CHACHA_JS_MAX_LENGTH) js.xor(nonce, counter, data, target);
+      else target.set(openSslChaCha20(secret, nonce, counter, data));
+      return target;
+    },
+  };
 }

@@ -63,6 +63,22 @@ export interface ChaCha20Poly1305 {
   open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Uint8Array;
 }
 
+/**
+ * A ChaCha20 key held for many messages (RFC 8439 §2.4), made once by `chacha20Context(key)`.
+ * The context copies the key: later changes to the caller's array do not affect it.
+ */
+export interface ChaCha20Context {
+  /**
+   * Keystream XOR exactly as `CryptoPort.chacha20(key, nonce, counter, data)`, with the same
+   * refusals (12-byte nonce, counter in [0, 2³² − 2], no block-counter wrap) as `RangeError`s.
+   * Without `out` the result is a fresh array the caller owns. With `out` the result is written
+   * there and `out` is returned; `out` must have `data.length` bytes (else `RangeError`) and be
+   * either `data` itself (in place) or not overlap it. This is the one exception to "inputs are
+   * never mutated": the caller asked for it by passing `out === data`.
+   */
+  xor(nonce: Uint8Array, counter: number, data: Uint8Array, out?: Uint8Array): Uint8Array;
+}
+
 export interface CryptoPort {
   /** Which adapter this is; shown in benchmarks and `ip2 id --json`. */
   readonly name: 'node' | 'noble';
@@ -83,4 +99,9 @@ export interface CryptoPort {
    * block counter. Used for the tunnel layer, where integrity comes from elsewhere.
    */
   chacha20(key: Uint8Array, nonce: Uint8Array, counter: number, data: Uint8Array): Uint8Array;
+  /**
+   * A reusable ChaCha20 context for a 32-byte key (`RangeError` for another length), for hot
+   * paths that use one key for many short messages (the tunnel layer, per cell).
+   */
+  chacha20Context(key: Uint8Array): ChaCha20Context;
 }

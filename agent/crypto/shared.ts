@@ -2,12 +2,13 @@
 import {
   P256_COMPRESSED_LENGTH,
   CHACHA_BLOCK_LENGTH,
+  CHACHA_NONCE_LENGTH,
   CHACHA_MAX_COUNTER,
   P256_HALF_ORDER,
   P256_ORDER,
   P256_SIGNATURE_LENGTH,
 } from './constants.ts';
-import { CryptoError, expectInteger, expectLength } from './errors.ts';
+import { CryptoError, expectBytes, expectInteger, expectLength } from './errors.ts';
 
 const ORDER_BYTES = bigIntTo32(P256_ORDER);
 
@@ -54,6 +55,19 @@ export function checkChaChaCounter(counter: number, dataLength: number): void {
   if (counter + blocks > CHACHA_MAX_COUNTER + 1) {
     throw new RangeError('ChaCha20 block counter would wrap (RFC 8439 §2.4)');
   }
+}
+
+/**
+ * The checks of `ChaCha20Context.xor` (port.ts), before any work: nonce length, data, counter
+ * range and wrap, and an `out` of exactly `data.length` bytes. Returns the array to write into.
+ */
+export function chachaXorTarget(nonce: Uint8Array, counter: number, data: Uint8Array, out: Uint8Array | undefined): Uint8Array {
+  expectLength('ChaCha20 nonce', nonce, CHACHA_NONCE_LENGTH);
+  expectBytes('data', data);
+  checkChaChaCounter(counter, data.length);
+  if (out === undefined) return new Uint8Array(data.length);
+  expectLength('ChaCha20 output', out, data.length);
+  return out;
 }
 
 function bytesToBigInt(bytes: Uint8Array): bigint {

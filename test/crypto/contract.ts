@@ -19,6 +19,7 @@ export function runCryptoContract(name: 'node' | 'noble', factory: () => CryptoP
     x25519Contract(c);
     aeadContract(c);
     chachaContract(c);
+    chachaContextContract(c);
     p256Contract(c);
     totalityContract(c);
   });
@@ -231,5 +232,64 @@ function chachaContract(c: CryptoPort): void {
     expect(() => c.chacha20(key, nonce, 2 ** 32 - 2, new Uint8Array(65))).toThrow(RangeError);
     expect(() => c.chacha20(new Uint8Array(16), nonce, 0, new Uint8Array(1))).toThrow(RangeError);
     expect(() => c.chacha20(key, new Uint8Array(8), 0, new Uint8Array(1))).toThrow(RangeError);
+  });
+}
+
+/** port.ts `ChaCha20Context`: the same bytes and refusals as `chacha20`, with `out` and in place. */
+function chachaContextContract(c: CryptoPort): void {
+  const cv = loadVectors<ChaChaVectors>('rfc8439-chacha20.json');
+  it.each(cv.chacha20)('ChaCha20 context RFC 8439 $name: fresh, into out, in place', (v) => {
+    const ctx = c.chacha20Context(hex(v.key));
+    const nonce = hex(v.nonce);
+    const pt = hex(v.plaintext);
+    expect(toHex(ctx.xor(nonce, v.counter, pt))).toBe(v.ciphertext);
+    expect(toHex(pt)).toBe(v.plaintext);
+    const out = new Uint8Array(pt.length);
+    expect(ctx.xor(nonce, v.counter, pt, out)).toBe(out);
+    expect(toHex(out)).toBe(v.ciphertext);
+    expect(toHex(pt)).toBe(v.plaintext);
+    const buf = hex(v.ciphertext);
+    expect(ctx.xor(nonce, v.counter, buf, buf)).toBe(buf);
+    expect(toHex(buf)).toBe(v.plaintext);
+  });
+  it('ChaCha20 context RFC 8439 §2.4.2 inside a long message (past any short-message path)', () => {
+    const v = cv.chacha20.find((x) => x.name === '§2.4.2');
+    if (v === undefined) throw new Error('vector §2.4.2 missing');
+    const ctx = c.chacha20Context(hex(v.key));
+    const pt = hex(v.plaintext);
+    for (const total of [513, 1008, 4096]) {
+      const long = new Uint8Array(total);
+      long.set(pt);
+      expect(toHex(ctx.xor(hex(v.nonce), v.counter, long, long).subarray(0, pt.length))).toBe(v.ciphertext);
+      expect(toHex(long.subarray(pt.length))).toBe(toHex(c.chacha20(hex(v.key), hex(v.nonce), v.counter, new Uint8Array(total)).subarray(pt.length)));
+    }
+  });
+  it('ChaCha20 context keeps its own copy of the key and serves many messages', () => {
+    const key = new Uint8Array(32).fill(3);
+    const ctx = c.chacha20Context(key);
+    const nonce = new Uint8Array(12).fill(4);
+    const first = toHex(ctx.xor(nonce, 7, new Uint8Array(100)));
+    key.fill(0);
+    expect(toHex(ctx.xor(nonce, 7, new Uint8Array(100)))).toBe(first);
+    expect(toHex(ctx.xor(nonce, 7, new Uint8Array(100)))).toBe(toHex(c.chacha20(new Uint8Array(32).fill(3), nonce, 7, new Uint8Array(100))));
+    expect(ctx.xor(nonce, 0, new Uint8Array(0))).toHaveLength(0);
+  });
+  it('ChaCha20 context refuses what chacha20 refuses, and an out of the wrong length', () => {
+    expect(() => c.chacha20Context(new Uint8Array(16))).toThrow(RangeError);
+    expect(() => c.chacha20Context(new Uint8Array(33))).toThrow(RangeError);
+    const ctx = c.chacha20Context(new Uint8Array(32));
+    const nonce = new Uint8Array(12);
+    for (const bad of [-1, 2 ** 32 - 1, 2 ** 32, 1.5]) {
+      expect(() => ctx.xor(nonce, bad, new Uint8Array(1))).toThrow(RangeError);
+    }
+    expect(ctx.xor(nonce, 2 ** 32 - 2, new Uint8Array(64))).toHaveLength(64);
+    expect(ctx.xor(nonce, 2 ** 32 - 3, new Uint8Array(128))).toHaveLength(128);
+    expect(() => ctx.xor(nonce, 2 ** 32 - 2, new Uint8Array(65))).toThrow(RangeError);
+    expect(() => ctx.xor(nonce, 2 ** 32 - 12, new Uint8Array(1000))).toThrow(RangeError);
+    expect(() => ctx.xor(new Uint8Array(8), 0, new Uint8Array(1))).toThrow(RangeError);
+    const data = new Uint8Array(10).fill(9);
+    expect(() => ctx.xor(nonce, 0, data, new Uint8Array(9))).toThrow(RangeError);
+    expect(() => ctx.xor(nonce, 0, data, new Uint8Array(11))).toThrow(RangeError);
+    expect(toHex(data)).toBe('09'.repeat(10)); // refused before any work
   });
 }

@@ -64,6 +64,10 @@ export function testCrypto(): CryptoPort {
       },
     },
     chacha20: (key, nonce, counter, data) => chacha20(key, nonce, data, undefined, counter),
+    chacha20Context: (key) => {
+      const k = Uint8Array.from(key);
+      return { xor: (nonce, counter, data, out) => chacha20(k, nonce, data, out ?? new Uint8Array(data.length), counter) };
+    },
   };
 }
 
