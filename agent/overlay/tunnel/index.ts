@@ -5,7 +5,7 @@
  */
 export { TunnelRouter, type OwnTunnel, type PeerDirectory, type TunnelNet, type TunnelRouterDeps } from './tunnel-router.ts';
 export { TransitTable, type TransitConfig, type TransitHop, type HopRole } from './transit.ts';
-export { LayerCipher, type LayerKeys } from './layer.ts';
+export { LayerCipher, layerContexts, type LayerContexts, type LayerKeys } from './layer.ts';
 export { viewCell, plainCell, readPlainBody, fragmentMessage, fragmentCapacity, type Delivery, type Fragment } from './cell.ts';
 export { sealRecord, openRecord, encodeRequest, decodeRequest, type BuildRequest, type RecordKeys } from './record.ts';
 export { prepareBuild, readReplies, decodeBuild, encodeBuild, type HopSpec, type BuildPlan } from './build.ts';

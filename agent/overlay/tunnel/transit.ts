@@ -19,7 +19,7 @@ import {
   TMSG, TUNNEL_GRACE_MS, TUNNEL_LIFETIME_MS,
 } from './constants.ts';
 import { TunnelError, type TunnelErrorCode } from './errors.ts';
-import { LayerCipher, type LayerKeys } from './layer.ts';
+import { LayerCipher, layerContexts, type LayerContexts } from './layer.ts';
 import { encodeBuildMessage, encodeGatewayMessage, withType } from './messages.ts';
 import { Reassembler } from './reassembly.ts';
 import { RedBucket } from './red.ts';
@@ -31,7 +31,8 @@ export interface TransitHop {
   readonly receiveTunnelId: number;
   readonly nextTunnelId: number;
   readonly nextRouter: Uint8Array;
-  readonly keys: LayerKeys;
+  /** The hop's layer and nonce keys as ChaCha20 contexts, made once when the hop is accepted. */
+  readonly layer: LayerContexts;
   readonly created: number;
   readonly expires: number;
   cells: number;
@@ -131,7 +132,7 @@ export class TransitTable {
     const role = roleOf(r.flags);
     this.#hops.set(r.receiveTunnelId, {
       role, receiveTunnelId: r.receiveTunnelId, nextTunnelId: r.nextTunnelId, nextRouter: r.nextRouter,
-      keys: { layerKey: rec.keys.layerKey, nonceKey: rec.keys.nonceKey }, created: now, expires: now + TUNNEL_LIFETIME_MS, cells: 0,
+      layer: layerContexts(this.deps.crypto, rec.keys), created: now, expires: now + TUNNEL_LIFETIME_MS, cells: 0,
       reassembler: role === 'obep' ? new Reassembler() : undefined,
     });
   }
@@ -148,7 +149,7 @@ export class TransitTable {
     if (hop.expires + TUNNEL_GRACE_MS <= now) return false;
     this.#admit();
     if (!this.#bloom.checkAndAdd(cellReplayKey(v.nonce, v.body, this.#key), now)) throw new TunnelError('CELL_REPLAY', 'replayed cell');
-    this.#layer.forward(hop.keys, v.nonce, v.body);
+    this.#layer.forward(hop.layer, v.nonce, v.body);
     hop.cells++;
     this.forwarded++;
     if (hop.role === 'obep') {
@@ -188,7 +189,7 @@ export class TransitTable {
     for (const f of fragmentMessage(msgId, message, { type: 'local' })) {
       const cell = plainCell(crypto, hop.nextTunnelId, crypto.randomBytes(16), f);
       const v = viewCell(cell);
-      this.#layer.forward(hop.keys, v.nonce, v.body);
+      this.#layer.forward(hop.layer, v.nonce, v.body);
       hop.cells++;
       this.deps.send(hop.nextRouter, withType(18, cell));
     }

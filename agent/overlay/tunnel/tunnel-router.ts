@@ -12,7 +12,7 @@ import { decodeBuild, encodeBuild, prepareBuild, randomU32, readReplies, type Ho
 import { fragmentMessage, plainCell, readPlainBody, viewCell, type Delivery } from './cell.ts';
 import { BUILD_TIMEOUT_MS, MAX_HOPS, REPLY_ACCEPT, TMSG, TUNNEL_LIFETIME_MS, TUNNEL_TEST_TIMEOUT_MS } from './constants.ts';
 import { TunnelError, isTunnelError, type TunnelErrorCode } from './errors.ts';
-import { LayerCipher, type LayerKeys } from './layer.ts';
+import { LayerCipher, layerContexts, type LayerContexts } from './layer.ts';
 import { decodeLinkMessage, encodeBuildMessage, encodeCellMessage, encodeGatewayMessage } from './messages.ts';
 import { Reassembler } from './reassembly.ts';
 import { TransitTable, type TransitConfig } from './transit.ts';
@@ -32,7 +32,8 @@ export interface OwnTunnel {
   readonly inbound: boolean;
   readonly hops: readonly HopSpec[];
   readonly receiveIds: readonly number[];
-  readonly keys: readonly LayerKeys[];
+  /** Each hop's layer and nonce keys as ChaCha20 contexts (hop 1 first), made once at build. */
+  readonly layers: readonly LayerContexts[];
   /** Inbound: the id cells arrive under at this router (the endpoint). */
   readonly endpointId: number;
   readonly created: number;
@@ -124,7 +125,7 @@ export class TunnelRouter {
     const v = viewCell(cell);
     const own = this.#inbound.get(v.tunnelId);
     if (own === undefined || this.deps.clock.now() >= own.expires) throw new TunnelError('UNKNOWN_TUNNEL', 'no tunnel with this id');
-    for (let k = own.keys.length - 1; k >= 0; k--) this.#layer.inverse(own.keys[k] as LayerKeys, v.nonce, v.body);
+    for (let k = own.layers.length - 1; k >= 0; k--) this.#layer.inverse(own.layers[k] as LayerContexts, v.nonce, v.body);
     own.cells++;
     for (const f of readPlainBody(this.deps.crypto, v.body, v.nonce)) {
       const done = own.reassembler.add(f, this.deps.clock.now());
@@ -160,7 +161,7 @@ export class TunnelRouter {
     const now = this.deps.clock.now();
     const id = this.#freshId();
     const t: OwnTunnel = {
-      inbound: true, hops: [], receiveIds: [], keys: [], endpointId: id, created: now, expires: now + TUNNEL_LIFETIME_MS,
+      inbound: true, hops: [], receiveIds: [], layers: [], endpointId: id, created: now, expires: now + TUNNEL_LIFETIME_MS,
       gateway: { router: this.hash, tunnelId: id }, reassembler: new Reassembler(), cells: 0,
     };
     this.#inbound.set(id, t);
@@ -201,7 +202,7 @@ export class TunnelRouter {
     if (codes.some((c) => c !== REPLY_ACCEPT)) throw new TunnelError('BUILD_REJECTED', `build rejected: ${codes.join(',')}`, { badInput: false });
     const now = clock.now();
     const t: OwnTunnel = {
-      inbound: opts.inbound, hops: opts.hops, receiveIds, keys: prepared.keys.map((k) => ({ layerKey: k.layerKey, nonceKey: k.nonceKey })),
+      inbound: opts.inbound, hops: opts.hops, receiveIds, layers: prepared.keys.map((k) => layerContexts(crypto, k)),
       endpointId, created: now, expires: now + TUNNEL_LIFETIME_MS,
       gateway: { router: (opts.hops[0] as HopSpec).hash, tunnelId: receiveIds[0] as number }, reassembler: new Reassembler(), cells: 0,
     };
@@ -228,7 +229,7 @@ export class TunnelRouter {
     for (const f of fragmentMessage(msgId, message, delivery)) {
       const cell = plainCell(crypto, tunnel.receiveIds[0] as number, crypto.randomBytes(16), f);
       const v = viewCell(cell);
-      for (let k = tunnel.keys.length - 1; k >= 0; k--) this.#layer.inverse(tunnel.keys[k] as LayerKeys, v.nonce, v.body);
+      for (let k = tunnel.layers.length - 1; k >= 0; k--) this.#layer.inverse(tunnel.layers[k] as LayerContexts, v.nonce, v.body);
       tunnel.cells++;
       this.#send((tunnel.hops[0] as HopSpec).hash, encodeCellMessage(cell));
     }
