@@ -14,7 +14,6 @@ import {
   createHmac,
   createPrivateKey,
   createPublicKey,
-  createSecretKey,
   diffieHellman,
   ECDH,
   hkdfSync,
@@ -278,7 +277,7 @@ function nodeChaCha20(key: Uint8Array, nonce: Uint8Array, counter: number, data:
   return own(openSslChaCha20(key, nonce, counter, data));
 }
 
-function openSslChaCha20(key: Uint8Array | KeyObject, nonce: Uint8Array, counter: number, data: Uint8Array): Buffer {
+function openSslChaCha20(key: Uint8Array, nonce: Uint8Array, counter: number, data: Uint8Array): Buffer {
   const iv = Buffer.allocUnsafe(16); // every byte written below
   iv.writeUInt32LE(counter, 0);
   iv.set(nonce, 4);
@@ -289,14 +288,15 @@ function openSslChaCha20(key: Uint8Array | KeyObject, nonce: Uint8Array, counter
 }
 
 /**
- * A keyed context. OpenSSL ciphers cannot be re-keyed with a new IV from Node, so each long
- * message still creates one cipher (from a KeyObject imported once); messages up to
- * `CHACHA_JS_MAX_LENGTH` skip OpenSSL and run the JavaScript block function (chacha20-block.ts)
- * on key words read once, writing straight into `out` without allocating.
+ * A keyed context. Node cannot give an OpenSSL cipher a new IV, so each long message still
+ * creates one cipher (from a private copy of the key: a KeyObject made no measurable difference
+ * per message and costs an import per context); messages up to `CHACHA_JS_MAX_LENGTH` skip
+ * OpenSSL and run the JavaScript block function (chacha20-block.ts) on key words read once,
+ * writing straight into `out` without allocating.
  */
 function nodeChaCha20Context(key: Uint8Array): ChaCha20Context {
   expectLength('ChaCha20 key', key, CHACHA_KEY_LENGTH);
-  const secret = createSecretKey(Uint8Array.from(key));
+  const secret = Buffer.from(key); // a copy
   const js = new ChaCha20Js(key);
   return {
     xor(nonce, counter, data, out) {
