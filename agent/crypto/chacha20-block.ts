@@ -9,6 +9,9 @@
 /** RFC 8439 §2.3: "expand 32-byte k" as four little-endian words. */
 const SIGMA: readonly [number, number, number, number] = [0x61707865, 0x3320646e, 0x79622d32, 0x6b206574];
 
+/** Typed arrays use the platform's byte order; the keystream is little-endian (§2.3). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 function rotl(v: number, c: number): number {
   return (v << c) | (v >>> (32 - c));
 }
@@ -22,7 +25,6 @@ export class ChaCha20Js {
   readonly #k = new Uint32Array(8);
   readonly #block = new Uint32Array(16);
   readonly #bytes = new Uint8Array(this.#block.buffer);
-  readonly #le = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
   constructor(key: Uint8Array) {
     for (let i = 0; i < 8; i++) this.#k[i] = le32(key, 4 * i);
@@ -74,6 +76,6 @@ export class ChaCha20Js {
     b[4] = x4 + k0; b[5] = x5 + k1; b[6] = x6 + k2; b[7] = x7 + k3;
     b[8] = x8 + k4; b[9] = x9 + k5; b[10] = x10 + k6; b[11] = x11 + k7;
     b[12] = x12 + s12; b[13] = x13 + n0; b[14] = x14 + n1; b[15] = x15 + n2;
-    if (!this.#le) for (let i = 0; i < 16; i++) new DataView(b.buffer).setUint32(4 * i, b[i]!, true); // §2.3 serialises little-endian
+    if (!LITTLE_ENDIAN) for (let i = 0; i < 16; i++) new DataView(b.buffer).setUint32(4 * i, b[i]!, true); // §2.3 serialises little-endian
   }
 }
