@@ -4,7 +4,7 @@
  * persistence, no authentication; production talks to the homeowner's broker, and the tests to
  * real mosquitto. aedes is loaded on demand and stays out of the device bundle.
  */
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { MqttError } from './errors.ts';
 
 export interface EmbeddedBroker {
@@ -19,7 +19,12 @@ export async function startEmbeddedBroker(opts: { port?: number } = {}): Promise
     throw new MqttError('BAD_CONFIG', 'the embedded demo broker (aedes) is not installed here: configure a broker URL', { cause });
   });
   const broker = await Aedes.createBroker();
-  const server: Server = createServer((socket) => broker.handle(socket));
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    broker.handle(socket);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
@@ -29,10 +34,11 @@ export async function startEmbeddedBroker(opts: { port?: number } = {}): Promise
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
+    // Clients still connected (the daemon, a watcher) are cut off: close must not wait for them.
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => broker.close(() => resolve()));
-        server.unref();
+        for (const s of sockets) s.destroy();
+        broker.close(() => server.close(() => resolve()));
       }),
   };
 }

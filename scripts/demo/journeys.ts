@@ -91,7 +91,7 @@ export async function deviceFirstBoot(ctx: Ctx, hub: Hub | undefined): Promise<D
   }
 
   const provision = join(ctx.root, 'device-provision.json');
-  if (hub !== undefined) await writeFile(provision, `${JSON.stringify({ v: 1, deviceName: 'demo-sensor', mqtt: { url: hub.url } })}\n`, { mode: 0o600 });
+  if (hub !== undefined) await writeFile(provision, `${JSON.stringify({ v: 1, deviceName: 'demo-sensor', mqtt: { url: hub.url, protocolVersion: hub.protocolVersion } })}\n`, { mode: 0o600 });
   const daemon = ctx.sup.start('device daemon', ['run', '--dir', dir, '--port', '0', ...(hub === undefined ? [] : ['--provision', provision])]);
   const info = await n.wait(`ip2 run: the device daemon starts (intents, policies, simulated sensor, audit log${hub === undefined ? '' : ', MQTT'})`, () => waitEndpoint(dir, daemon));
   const port = info.tcp?.port;

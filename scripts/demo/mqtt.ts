@@ -4,6 +4,7 @@
  * broker in its provisioning file, announces itself with HA discovery and publishes its readings.
  */
 import { existsSync } from 'node:fs';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../agent/mqtt/embedded-broker.ts';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -48,6 +49,8 @@ async function connectRetry(url: string): Promise<MqttClient> {
 
 export interface Hub {
   readonly url: string;
+  /** 5 for mosquitto; 4 for the embedded broker (aedes speaks MQTT 3.1.1 only). */
+  readonly protocolVersion: 4 | 5;
   readonly seen: readonly { topic: string; payload: string }[];
   readonly alive: () => boolean;
   close(): Promise<void>;
@@ -59,10 +62,7 @@ export interface Hub {
  */
 export async function startHub(ctx: Ctx): Promise<Hub | undefined> {
   const { n } = ctx;
-  if (!existsSync(MOSQUITTO)) {
-    n.say(`no MQTT broker: mosquitto not found at ${MOSQUITTO} (apt-get install mosquitto); the MQTT step will be skipped`);
-    return undefined;
-  }
+  if (!existsSync(MOSQUITTO)) return startEmbeddedHub(ctx);
   const port = await freePort();
   const conf = join(ctx.root, 'mosquitto.conf');
   await writeFile(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', 'log_type error', ''].join('\n'));
@@ -74,7 +74,37 @@ export async function startHub(ctx: Ctx): Promise<Hub | undefined> {
     if (seen.length < MAX_MESSAGES) seen.push({ topic, payload: payload.toString() });
   });
   await client.subscribeAsync(['homeassistant/#', 'ip2/#']);
-  return { url, seen, alive: () => broker.running, close: () => client.endAsync() };
+  return { url, protocolVersion: 5, seen, alive: () => broker.running, close: () => client.endAsync() };
+}
+
+/** Without mosquitto: the demo-only broker inside this process (agent/mqtt/embedded-broker.ts). */
+async function startEmbeddedHub(ctx: Ctx): Promise<Hub | undefined> {
+  const { n } = ctx;
+  let broker: EmbeddedBroker;
+  try {
+    broker = await startEmbeddedBroker();
+  } catch (err) {
+    n.say(`no MQTT broker: mosquitto not found at ${MOSQUITTO} and the embedded one failed (${(err as Error).message}); the MQTT step will be skipped`);
+    return undefined;
+  }
+  const client = await n.wait(`the homeowner's MQTT broker: no mosquitto here, so the embedded demo broker on ${broker.url} (MQTT 3.1.1), watched by a client standing in for Home Assistant`, () => connectRetry(broker.url));
+  const seen: { topic: string; payload: string }[] = [];
+  client.on('message', (topic, payload) => {
+    if (seen.length < MAX_MESSAGES) seen.push({ topic, payload: payload.toString() });
+  });
+  await client.subscribeAsync(['homeassistant/#', 'ip2/#']);
+  let alive = true;
+  return {
+    url: broker.url,
+    protocolVersion: 4,
+    seen,
+    alive: () => alive,
+    close: async () => {
+      alive = false;
+      await client.endAsync();
+      await broker.close();
+    },
+  };
 }
 
 /** What the hub saw from the device daemon (`ip2 run` with the broker in its provisioning file). */
@@ -92,7 +122,7 @@ export async function mqttJourney(ctx: Ctx, hub: Hub | undefined): Promise<MqttO
   const values = (JSON.parse(state.payload) as { values: { temperature?: number } }).values;
   if (typeof values.temperature !== 'number') throw new DemoError('BAD_OUTPUT', 'the state message has no temperature');
   n.say(`the hub saw ${discovery.topic} (${discovery.payload.length} bytes of discovery)\nand ${state.topic}: ${state.payload}`);
-  ctx.tryLines.push({ what: 'publish one more reading to the demo\'s mosquitto (the daemon publishes every 30 s by itself)', argv: ['mqtt', 'publish-once', '--broker', hub.url, '--node', NODE_ID, '--dir', join(ctx.root, 'mqtt-cli')] });
+  ctx.tryLines.push({ what: 'publish one more reading to the demo\'s mosquitto (the daemon publishes every 30 s by itself)', argv: ['mqtt', 'publish-once', '--broker', hub.url, '--mqtt-version', String(hub.protocolVersion), '--node', NODE_ID, '--dir', join(ctx.root, 'mqtt-cli')] });
   return { broker: hub.url, discoveryTopic: discovery.topic, stateTopic: state.topic, temperature: values.temperature };
 }
 

@@ -35,3 +35,13 @@ describe('the embedded demo broker', () => {
     await broker.close();
   }, 60_000);
 });
+
+describe('closing the embedded broker', () => {
+  it('does not wait for clients that are still connected', async () => {
+    const broker = await startEmbeddedBroker();
+    const client = await watch(broker.url, ['x/#'], { protocolVersion: 4, reconnectPeriod: 0 });
+    await broker.close();
+    await client.end();
+    expect(broker.url).toMatch(/^mqtt:/);
+  });
+});
